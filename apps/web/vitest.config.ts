@@ -1,0 +1,3 @@
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({ test: { name: 'web', include: ['src/**/*.test.ts'], passWithNoTests: true } })

@@ -1,0 +1,3 @@
+export * from './region.ts'
+export * from './layer.ts'
+export * from './label.ts'

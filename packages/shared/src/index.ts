@@ -1,0 +1,3 @@
+export * from './domain/index.ts'
+export * from './document/index.ts'
+export * from './protocol/index.ts'

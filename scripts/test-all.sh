@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Every test: unit, server, sync against PGlite and a real PostgreSQL, interchange cases and real
+# data, and browser tests in Chromium. Installs the system packages it needs when it can.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium)
+ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    echo "Missing system packages: ${need[*]} (apt-get install them, as root)" >&2
+    exit 1
+  fi
+fi
+
+eval "$(bash scripts/start-postgres.sh)"
+export TEST_DATABASE_URL
+pnpm --filter @concord/web build >/dev/null
+pnpm exec vitest run "$@"

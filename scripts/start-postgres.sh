@@ -1,28 +1,26 @@
 #!/usr/bin/env bash
-# Starts a throwaway PostgreSQL 15 server for tests, idempotently, and prints its URL.
-# Usage: scripts/start-postgres.sh [port]   (default 55432; data under ${PGTEST_DIR:-/tmp/concord-pg})
-# PostgreSQL refuses to run as root, so as root it runs the server as the `postgres` user.
+# Starts a throwaway PostgreSQL server on loopback for the tests (idempotent) and prints
+# `export TEST_DATABASE_URL=...`. PostgreSQL refuses to run as root, so the cluster belongs to
+# the `postgres` user (created by Debian's package) or, failing that, to `nobody`.
 set -euo pipefail
+PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
+PGPORT=${PGPORT:-54329}
+PGDATA_DIR=${PGDATA_DIR:-/tmp/concord-pg-$PGPORT}
+[ -x "$PGBIN/postgres" ] || { echo "PostgreSQL binaries not found; install Debian's postgresql" >&2; exit 1; }
 
-PORT="${1:-${PGTEST_PORT:-55432}}"
-DIR="${PGTEST_DIR:-/tmp/concord-pg}"
-BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
-URL="postgresql://postgres@127.0.0.1:${PORT}/postgres"
-
-as_owner() {
-  if [ "$(id -u)" = "0" ]; then runuser -u postgres -- "$@"; else "$@"; fi
+run_as=postgres
+id -u "$run_as" >/dev/null 2>&1 || run_as=nobody
+as_user() {
+  if [ "$(id -u)" = 0 ]; then su -s /bin/bash "$run_as" -c "$*"; else bash -c "$*"; fi
 }
 
-if [ ! -s "$DIR/PG_VERSION" ]; then
-  mkdir -p "$DIR"
-  [ "$(id -u)" = "0" ] && chown postgres:postgres "$DIR"
-  as_owner "$BIN/initdb" -D "$DIR" -U postgres --auth=trust -E UTF8 >/dev/null
+if ! as_user "$PGBIN/pg_ctl -D $PGDATA_DIR status" >/dev/null 2>&1; then
+  if [ ! -f "$PGDATA_DIR/PG_VERSION" ]; then
+    mkdir -p "$PGDATA_DIR"
+    [ "$(id -u)" = 0 ] && chown "$run_as" "$PGDATA_DIR"
+    as_user "$PGBIN/initdb -D $PGDATA_DIR -U concord --auth=trust -E UTF8 >/dev/null"
+  fi
+  as_user "$PGBIN/pg_ctl -D $PGDATA_DIR -l $PGDATA_DIR/server.log -w \
+    -o '-p $PGPORT -k /tmp -c listen_addresses=127.0.0.1 -c fsync=on' start >/dev/null"
 fi
-
-if ! as_owner "$BIN/pg_ctl" -D "$DIR" status >/dev/null 2>&1; then
-  as_owner "$BIN/pg_ctl" -D "$DIR" -l "$DIR/server.log" -w \
-    -o "-p $PORT -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" \
-    start >/dev/null
-fi
-
-echo "$URL"
+echo "export TEST_DATABASE_URL=postgres://concord@127.0.0.1:$PGPORT/postgres"

@@ -1,0 +1,160 @@
+import { parseJson, parseWithSchema } from '../common/json.ts'
+import { baseName, itemKey, normalizePath } from '../paths.ts'
+import { ReportBuilder } from '../common/report.ts'
+import type {
+  ConversionReport,
+  FileSet,
+  InterchangeDataset,
+  InterchangeItem,
+  InterchangeLabel,
+} from '../model.ts'
+import { FormatError } from '../model.ts'
+import { annotationToRegions } from './annotation-import.ts'
+import { cocoFileSchema } from './schema.ts'
+import type { CocoCategory } from './schema.ts'
+
+export type CocoImportOptions = {
+  /**
+   * Subset for the items of a single annotation file. By default it is read from names like
+   * `instances_val2017.json` (subset `val2017`), and is empty otherwise.
+   */
+  subset?: string
+}
+
+/** The subset a COCO file name implies: `instances_train.json` gives `train`. */
+export function subsetFromFileName(file: string): string {
+  const match = /^(?:instances|person_keypoints|panoptic)_(.+)\.json$/i.exec(baseName(file))
+  return match?.[1] ?? ''
+}
+
+/**
+ * Imports COCO instances (boxes, polygons, RLE masks, keypoints). Each `.json` file in the set is
+ * one annotation file; several files become several subsets. Category ids may start at 0 and have
+ * gaps; repeated annotation ids are kept apart and renumbered with a warning.
+ */
+export function importCoco(
+  files: FileSet,
+  options: CocoImportOptions = {},
+): { dataset: InterchangeDataset; report: ConversionReport } {
+  const report = new ReportBuilder()
+  const labels: InterchangeLabel[] = []
+  const labelNames = new Set<string>()
+  const items = new Map<string, InterchangeItem>()
+  const jsonFiles = [...files.keys()].filter((f) => f.toLowerCase().endsWith('.json')).sort()
+  if (jsonFiles.length === 0) throw new FormatError('(files)', undefined, 'no COCO .json file')
+
+  for (const file of jsonFiles) {
+    const subset =
+      jsonFiles.length === 1 && options.subset !== undefined
+        ? options.subset
+        : subsetFromFileName(file) || (jsonFiles.length > 1 ? stem(file) : '')
+    const coco = parseWithSchema(file, cocoFileSchema, parseJson(file, files.get(file)!))
+
+    const categoryName = readCategories(file, coco.categories ?? [], labels, labelNames, report)
+
+    const itemOfImage = new Map<string, InterchangeItem>()
+    coco.images.forEach((image, i) => {
+      const idKey = String(image.id)
+      if (itemOfImage.has(idKey)) {
+        throw new FormatError(file, `images[${i}].id`, `image id ${idKey} is used twice`)
+      }
+      const path = normalizePath(image.file_name)
+      const key = itemKey(subset, path)
+      let item = items.get(key)
+      if (item) {
+        report.count('other', 'two image entries name one file; their annotations were joined', file)
+      } else {
+        item = {
+          key,
+          subset,
+          path,
+          ...(image.width ? { width: image.width } : {}),
+          ...(image.height ? { height: image.height } : {}),
+          regions: [],
+          tags: [],
+        }
+        items.set(key, item)
+      }
+      itemOfImage.set(idKey, item)
+    })
+
+    const annotations = coco.annotations ?? []
+    const seenIds = new Set<string>()
+    let nextId = maxNumericId(annotations.map((a) => a.id)) + 1
+    annotations.forEach((ann, i) => {
+      const where = `annotations[${i}]`
+      const item = itemOfImage.get(String(ann.image_id))
+      if (!item) throw new FormatError(file, `${where}.image_id`, `no image with id ${ann.image_id}`)
+      const label = categoryName.get(String(ann.category_id))
+      if (label === undefined) {
+        throw new FormatError(file, `${where}.category_id`, `no category with id ${ann.category_id}`)
+      }
+      let group: string | number = ann.id ?? `${where}`
+      if (ann.id !== undefined) {
+        const idKey = String(ann.id)
+        if (seenIds.has(idKey)) {
+          group = nextId++
+          report.warn({
+            code: 'renumbered',
+            message: `annotation id ${idKey} is used more than once; this one was kept apart as ${group}`,
+            file,
+            path: `${where}.id`,
+          })
+        }
+        seenIds.add(idKey)
+      }
+      const regions = annotationToRegions(ann, {
+        file,
+        where,
+        label,
+        width: item.width,
+        height: item.height,
+        report,
+        group,
+      })
+      item.regions.push(...regions)
+    })
+  }
+
+  return { dataset: { labels, items: [...items.values()] }, report: report.build() }
+}
+
+function readCategories(
+  file: string,
+  categories: CocoCategory[],
+  labels: InterchangeLabel[],
+  labelNames: Set<string>,
+  report: ReportBuilder,
+): Map<string, string> {
+  const nameOfId = new Map<string, string>()
+  categories.forEach((category, i) => {
+    const idKey = String(category.id)
+    if (nameOfId.has(idKey)) {
+      throw new FormatError(file, `categories[${i}].id`, `category id ${idKey} is used twice`)
+    }
+    nameOfId.set(idKey, category.name)
+    if (labelNames.has(category.name)) {
+      report.count('other', 'two categories share a name; they were joined into one label', file)
+      return
+    }
+    labelNames.add(category.name)
+    labels.push({
+      name: category.name,
+      ...(category.keypoints ? { keypoints: [...category.keypoints] } : {}),
+      ...(category.skeleton
+        ? { skeleton: category.skeleton.map(([a, b]) => [a, b] as [number, number]) }
+        : {}),
+    })
+  })
+  return nameOfId
+}
+
+function maxNumericId(ids: (string | number | undefined)[]): number {
+  let max = 0
+  for (const id of ids) if (typeof id === 'number' && id > max) max = id
+  return max
+}
+
+function stem(file: string): string {
+  return baseName(file).replace(/\.json$/i, '')
+}

@@ -1,0 +1,66 @@
+import type { z } from 'zod'
+import { FormatError } from '../model.ts'
+
+const decoder = new TextDecoder('utf-8')
+const encoder = new TextEncoder()
+
+/** Decodes UTF-8 text, dropping a byte-order mark. */
+export function decodeText(bytes: Uint8Array): string {
+  const text = decoder.decode(bytes)
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
+}
+
+/** Encodes text as UTF-8. */
+export function encodeText(text: string): Uint8Array {
+  return encoder.encode(text)
+}
+
+/** Writes a value as indented JSON bytes. */
+export function encodeJson(value: unknown, indent = 2): Uint8Array {
+  return encoder.encode(JSON.stringify(value, null, indent) + '\n')
+}
+
+/** Parses JSON, turning a syntax error into a FormatError that names the file and position. */
+export function parseJsonText(file: string, text: string, where?: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    throw new FormatError(file, where, `not valid JSON: ${message}`)
+  }
+}
+
+/** Parses JSON bytes; see {@link parseJsonText}. */
+export function parseJson(file: string, bytes: Uint8Array): unknown {
+  return parseJsonText(file, decodeText(bytes))
+}
+
+/** Formats a zod issue path as a JSON path: `annotations[3].bbox`. */
+export function formatJsonPath(path: readonly PropertyKey[], prefix = ''): string {
+  let out = prefix
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`
+    else out += out ? `.${String(key)}` : String(key)
+  }
+  return out || '$'
+}
+
+/**
+ * Validates untrusted input with a zod schema; the first issue becomes a FormatError naming the
+ * file and the JSON path of the bad field.
+ */
+export function parseWithSchema<S extends z.ZodType>(
+  file: string,
+  schema: S,
+  value: unknown,
+  prefix = '',
+): z.infer<S> {
+  const result = schema.safeParse(value)
+  if (result.success) return result.data
+  const issue = result.error.issues[0]
+  throw new FormatError(
+    file,
+    formatJsonPath(issue?.path ?? [], prefix),
+    issue?.message ?? 'invalid value',
+  )
+}

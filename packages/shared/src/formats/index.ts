@@ -1,0 +1,52 @@
+import { exportCoco, importCoco } from './coco/index.ts'
+import { exportLabelStudio, importLabelStudio } from './labelstudio/index.ts'
+import type { ConversionReport, FileSet, InterchangeDataset } from './model.ts'
+
+export * from './model.ts'
+
+/** Every interchange format, by the name the API and the UI use. */
+export const FORMAT_NAMES = [
+  'coco',
+  'coco-results',
+  'yolo',
+  'voc',
+  'cvat',
+  'labelme',
+  'labelstudio',
+  'concord',
+] as const
+export type FormatName = (typeof FORMAT_NAMES)[number]
+
+/** One format's entry points, with options loosened so callers can dispatch by name. */
+export type FormatEntry = {
+  import: (
+    files: FileSet,
+    // Each format narrows its own options; the registry passes them through unchecked.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    options?: any,
+  ) => { dataset: InterchangeDataset; report: ConversionReport } & Record<string, unknown>
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  export: (dataset: InterchangeDataset, options?: any) => { files: FileSet; report: ConversionReport }
+  /** Whether an export is several files (served as a zip) rather than one. */
+  multiFile: boolean
+  /** Media type of the single file, or of the zip when `multiFile`. */
+  mediaType: string
+}
+
+/**
+ * The registry. It becomes total (`Record<FormatName, FormatEntry>`) as each format lands;
+ * until then callers check for a missing entry.
+ */
+export const FORMATS: Partial<Record<FormatName, FormatEntry>> = {
+  coco: { import: importCoco, export: exportCoco, multiFile: false, mediaType: 'application/json' },
+  labelstudio: {
+    import: importLabelStudio,
+    export: exportLabelStudio,
+    multiFile: false,
+    mediaType: 'application/json',
+  },
+}
+
+export function isFormatName(value: unknown): value is FormatName {
+  return typeof value === 'string' && (FORMAT_NAMES as readonly string[]).includes(value)
+}

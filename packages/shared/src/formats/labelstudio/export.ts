@@ -1,0 +1,140 @@
+import { normalizeAngle, rboxTopLeft } from '../../geometry/index.ts'
+import { encodeJson } from '../common/json.ts'
+import { ReportBuilder } from '../common/report.ts'
+import type { ConversionReport, FileSet, InterchangeDataset, InterchangeRegion } from '../model.ts'
+
+export type LabelStudioExportOptions = {
+  /** Output file name; default `tasks.json`. */
+  fileName?: string
+  /** `from_name` of region controls and of the image-level choices; defaults `label`, `choice`. */
+  fromName?: string
+  choiceFromName?: string
+  /** `to_name`, the Image tag's name; default `image`. */
+  toName?: string
+  /** Turns an item key into `data.image`; by default the key itself. */
+  imageUrl?: (key: string) => string
+}
+
+type LsOut = Record<string, unknown>
+
+/**
+ * Exports Label Studio's JSON task export: one task per item, human regions as the annotation and
+ * model regions as a prediction. Units are percent of the image; rotated boxes are written by
+ * their top-left corner and clockwise rotation, computed in pixels. Regions of items without a
+ * known size cannot be put in percent and are reported.
+ */
+export function exportLabelStudio(
+  dataset: InterchangeDataset,
+  options: LabelStudioExportOptions = {},
+): { files: FileSet; report: ConversionReport } {
+  const report = new ReportBuilder()
+  const toName = options.toName ?? 'image'
+  const fromName = options.fromName ?? 'label'
+  let nextResultId = 1
+
+  const tasks = dataset.items.map((item, t) => {
+    const human: LsOut[] = []
+    const model: LsOut[] = []
+    const scores: number[] = []
+    const W = item.width
+    const H = item.height
+    for (const region of item.regions) {
+      if (!W || !H) {
+        report.count('missing-size', 'image size unknown; region cannot be written in percent')
+        continue
+      }
+      const id = `r${nextResultId++}`
+      const shapes = regionResults(region, W, H, report)
+      const target = region.source === 'model' ? model : human
+      if (region.score != null) scores.push(region.score)
+      shapes.forEach((value, i) => {
+        const type = value.__type as string
+        delete value.__type
+        const resultId = shapes.length > 1 ? `${id}_${i + 1}` : id
+        target.push({
+          id: resultId,
+          type,
+          from_name: fromName,
+          to_name: toName,
+          original_width: W,
+          original_height: H,
+          image_rotation: 0,
+          value,
+          ...(region.score != null ? { score: region.score } : {}),
+        })
+        if (i === 0) for (const result of attributeResults(region, resultId, toName, report)) target.push(result)
+      })
+    }
+    if (item.tags.length > 0) {
+      human.push({
+        id: `r${nextResultId++}`,
+        type: 'choices',
+        from_name: options.choiceFromName ?? 'choice',
+        to_name: toName,
+        value: { choices: [...item.tags] },
+      })
+    }
+    return {
+      id: t + 1,
+      data: { image: options.imageUrl ? options.imageUrl(item.key) : item.key },
+      annotations: [{ id: t + 1, result: human }],
+      predictions: model.length
+        ? [{ result: model, ...(scores.length ? { score: Math.min(...scores) } : {}) }]
+        : [],
+    }
+  })
+
+  const files: FileSet = new Map([[options.fileName ?? 'tasks.json', encodeJson(tasks)]])
+  return { files, report: report.build() }
+}
+
+function regionResults(region: InterchangeRegion, W: number, H: number, report: ReportBuilder): LsOut[] {
+  const px = (x: number) => (x / W) * 100
+  const py = (y: number) => (y / H) * 100
+  const label = [region.label]
+  switch (region.kind) {
+    case 'bbox': {
+      const g = region.geometry
+      return [{ __type: 'rectanglelabels', x: px(g.x), y: py(g.y), width: px(g.w), height: py(g.h), rotation: 0, rectanglelabels: label }]
+    }
+    case 'rbox': {
+      const g = region.geometry
+      const [x, y] = rboxTopLeft(g)
+      const rotation = normalizeAngle(g.angle)
+      return [{ __type: 'rectanglelabels', x: px(x), y: py(y), width: px(g.w), height: py(g.h), rotation, rectanglelabels: label }]
+    }
+    case 'polygon': {
+      const g = region.geometry
+      if (g.holes?.length) report.lossy('polygon', 'Label Studio polygons have no holes; holes left out')
+      if (g.parts?.length) report.lossy('polygon', 'Label Studio has no multi-part polygon; parts written as separate polygons')
+      return [g.points, ...(g.parts ?? [])].map((ring) => ({
+        __type: 'polygonlabels',
+        points: ring.map(([x, y]) => [px(x), py(y)]),
+        closed: true,
+        polygonlabels: label,
+      }))
+    }
+    case 'point': {
+      const g = region.geometry
+      return [{ __type: 'keypointlabels', x: px(g.x), y: py(g.y), width: 0.5, keypointlabels: label }]
+    }
+    default:
+      report.lossy(region.kind, 'Label Studio image export does not carry this kind; region left out')
+      return []
+  }
+}
+
+/** Region attributes as per-region results: string lists as choices, strings as text. */
+function attributeResults(region: InterchangeRegion, id: string, toName: string, report: ReportBuilder): LsOut[] {
+  const out: LsOut[] = []
+  for (const [key, value] of Object.entries(region.attributes)) {
+    if (Array.isArray(value) && value.every((v) => typeof v === 'string')) {
+      out.push({ id, type: 'choices', from_name: key, to_name: toName, value: { choices: value } })
+    } else if (typeof value === 'string') {
+      out.push({ id, type: 'textarea', from_name: key, to_name: toName, value: { text: [value] } })
+    } else {
+      report.lossy('attribute', 'Label Studio results carry only text and choice attributes')
+    }
+  }
+  return out
+}

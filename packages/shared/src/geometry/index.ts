@@ -1,0 +1,5 @@
+export * from './polygon.ts'
+export * from './rbox.ts'
+export * from './bbox.ts'
+export * from './rle.ts'
+export * from './raster.ts'

@@ -107,6 +107,14 @@ export const assets = pgTable(
     byteSize: integer('byte_size').notNull(),
     width: integer('width').notNull(),
     height: integer('height').notNull(),
+    /**
+     * The image as displayed (EXIF orientation applied, re-encoded for browsers) when it
+     * differs from the original; null means the original is served as it is.
+     */
+    displayBlobHash: text('display_blob_hash'),
+    displayMediaType: text('display_media_type'),
+    /** A JPEG at most 256 px on its long side, made at upload. */
+    thumbnailBlobHash: text('thumbnail_blob_hash'),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('assets_project_file_idx').on(t.projectId, t.fileName)],

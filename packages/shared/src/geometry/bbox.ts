@@ -7,14 +7,16 @@ export type Box = { x: number; y: number; w: number; h: number }
  * becomes a zero-size box on the nearest edge rather than one with negative size.
  */
 export function clipBbox(box: Box, width: number, height: number): { box: Box; clipped: boolean } {
+  // Recomputing an inside box as x1 - x0 could change w in the last bit; leave it alone.
+  if (box.x >= 0 && box.y >= 0 && box.x + box.w <= width && box.y + box.h <= height) {
+    return { box, clipped: false }
+  }
   const x0 = clamp(box.x, 0, width)
   const y0 = clamp(box.y, 0, height)
   const x1 = clamp(box.x + box.w, 0, width)
   const y1 = clamp(box.y + box.h, 0, height)
   const clipped = { x: x0, y: y0, w: Math.max(0, x1 - x0), h: Math.max(0, y1 - y0) }
-  const changed =
-    clipped.x !== box.x || clipped.y !== box.y || clipped.w !== box.w || clipped.h !== box.h
-  return { box: changed ? clipped : box, clipped: changed }
+  return { box: clipped, clipped: true }
 }
 
 export function clamp(value: number, min: number, max: number): number {

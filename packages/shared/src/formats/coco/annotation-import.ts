@@ -1,5 +1,5 @@
 import type { KeypointsGeometry, MaskGeometry } from '../../domain/region.ts'
-import { decodeRleString, pairPoints, rleIsConsistent } from '../../geometry/index.ts'
+import { boundsOfPoints, decodeRleString, pairPoints, rleIsConsistent } from '../../geometry/index.ts'
 import type { ReportBuilder } from '../common/report.ts'
 import type { InterchangeRegion } from '../model.ts'
 import { FormatError } from '../model.ts'
@@ -53,7 +53,7 @@ export function annotationToRegions(ann: CocoAnnotation, ctx: AnnotationContext)
   }
 
   const keypoints = ann.keypoints?.length ? readKeypoints(ann, ctx) : undefined
-  if (regions.length === 0 && ann.bbox) {
+  if (regions.length === 0 && ann.bbox && !(keypoints && isExtentOf(ann.bbox, keypoints))) {
     const [x, y, w, h] = ann.bbox
     regions.push({ ...base, kind: 'bbox', geometry: { x, y, w, h } })
   }
@@ -125,4 +125,22 @@ function readKeypoints(ann: CocoAnnotation, ctx: AnnotationContext): KeypointsGe
     ctx.report.count('other', 'num_keypoints disagrees with the visibility flags; recounted', ctx.file)
   }
   return { points }
+}
+
+/**
+ * Whether a keypoint annotation's bbox is only the extent of its labelled points (or empty), as
+ * exporters write when there is no box: such a bbox is not a region of its own.
+ */
+function isExtentOf(bbox: [number, number, number, number], keypoints: KeypointsGeometry): boolean {
+  const labelled = keypoints.points.filter((p) => p.v > 0)
+  if (bbox.every((v) => v === 0)) return true
+  if (labelled.length === 0) return false
+  const b = boundsOfPoints(labelled.map((p) => [p.x, p.y] as [number, number]))
+  const eps = 1e-6
+  return (
+    Math.abs(b.x - bbox[0]) < eps &&
+    Math.abs(b.y - bbox[1]) < eps &&
+    Math.abs(b.w - bbox[2]) < eps &&
+    Math.abs(b.h - bbox[3]) < eps
+  )
 }

@@ -40,7 +40,7 @@ export class RegionStore {
     const changed = new Set<string>()
     for (const event of events) {
       if (event.target === this.map) {
-        for (const key of event.keysChanged) changed.add(key)
+        for (const key of (event as Y.YMapEvent<unknown>).keysChanged) changed.add(key)
       } else {
         const id = event.path[0]
         if (typeof id === 'string') changed.add(id)

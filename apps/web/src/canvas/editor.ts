@@ -1,0 +1,441 @@
+import {
+  addRegion,
+  deleteRegion,
+  isRegionKind,
+  parseGeometry,
+  updateRegion,
+  type Label,
+  type Region,
+  type RegionKind,
+} from '@concord/shared'
+import type { DocumentSession } from '../sync/document-session.ts'
+import { translateGeometry } from './geometry-edit.ts'
+import { boundsOf, centreOf } from './hit-test.ts'
+import { drawOverlay, HANDLE_SCREEN_PX } from './overlay.ts'
+import { Presence, type PresenceState } from './presence.ts'
+import { UNKNOWN_LABEL_COLOUR } from './region-batches.ts'
+import { RegionStore, type RegionChange } from './region-store.ts'
+import { Scene } from './scene.ts'
+import type { Command } from './shortcuts.ts'
+import { ToolSlots } from './tool-slots.ts'
+import type { NewShape, PointerInput, ToolContext, ToolEffect, ToolName } from './tools/types.ts'
+import { centreOn, fitToViewport, zoomAt, panBy, screenToImage, type Point, type Size, type ViewTransform } from './view-transform.ts'
+import { readClipboard, writeClipboard } from './clipboard.ts'
+
+/** What React shows about the editor; a new object whenever any of it changes. */
+export type EditorSnapshot = {
+  tool: ToolName
+  selection: readonly string[]
+  activeLabelId: string | null
+  regionCount: number
+  /** Bumped when regions change, so the region list knows to re-read. */
+  regionsVersion: number
+  hiddenCount: number
+}
+
+/** Figures the benchmark and browser tests read from `window.__concord`. */
+export type RenderProbe = { renders: number; lastRenderedUpdateAt: number; lastRenderedIds: string[] }
+
+/** A press may miss a thin shape or a grip by this many screen pixels. */
+const HIT_SLOP_PX = 6
+
+/**
+ * The annotation editor: owns the scene, the tools, the selection and the view, and turns
+ * tool effects and keyboard commands into document edits. React only renders its snapshot
+ * and calls its methods.
+ */
+export class AnnotationEditor {
+  readonly store: RegionStore
+  readonly presence: Presence
+  readonly probe: RenderProbe = { renders: 0, lastRenderedUpdateAt: 0, lastRenderedIds: [] }
+  private scene: Scene | null = null
+  private readonly tools = new ToolSlots()
+  private view: ViewTransform = { x: 0, y: 0, scale: 1 }
+  private viewport: Size = { width: 1, height: 1 }
+  private labels: Label[] = []
+  private labelsById = new Map<string, Label>()
+  private selection: string[] = []
+  private readonly hidden = new Set<string>()
+  private activeLabelId: string | null = null
+  private overlayDirty = true
+  private overlayScale = 0
+  private pendingPreview: { id: string; geometry: Region['geometry'] } | null = null
+  private changedSinceRender = new Set<string>()
+  private snapshot: EditorSnapshot
+  private readonly listeners = new Set<() => void>()
+  private destroyed = false
+
+  constructor(
+    private readonly session: DocumentSession,
+    private readonly user: { id: string; name: string; color: string },
+    readonly imageSize: Size,
+  ) {
+    this.store = new RegionStore(session.doc)
+    this.store.subscribe(this.onRegionsChanged)
+    this.presence = new Presence(session.awareness, user, 'select', () => this.markOverlay())
+    this.snapshot = this.makeSnapshot(0)
+  }
+
+  /** Creates the PixiJS scene inside `host` and shows the image. */
+  async mount(host: HTMLElement, imageUrl: string): Promise<void> {
+    const scene = await Scene.create(host, () => this.pointRadius(), {
+      beforeRender: this.beforeRender,
+      afterRender: this.afterRender,
+    })
+    if (this.destroyed) {
+      scene.destroy()
+      return
+    }
+    this.scene = scene
+    host.append(this.presence.layer)
+    for (const id of this.store.regions.keys()) this.placeRegion(id)
+    this.resize({ width: host.clientWidth, height: host.clientHeight })
+    this.fit()
+    await scene.setImage(imageUrl)
+  }
+
+  // --- React side -------------------------------------------------------------------------
+
+  getSnapshot = (): EditorSnapshot => this.snapshot
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  setLabels(labels: Label[]): void {
+    this.labels = labels
+    this.labelsById = new Map(labels.map((l) => [l.id, l]))
+    if (!this.activeLabelId || !this.labelsById.has(this.activeLabelId)) this.activeLabelId = labels[0]?.id ?? null
+    for (const id of this.store.regions.keys()) this.placeRegion(id)
+    this.scene?.requestRender()
+    this.emit()
+  }
+
+  labelColour(labelId: string): string {
+    return this.labelsById.get(labelId)?.color ?? UNKNOWN_LABEL_COLOUR
+  }
+
+  setTool(tool: ToolName): void {
+    this.tools.cancel(this.toolContext())
+    this.tools.active = tool
+    this.presence.setTool(tool)
+    this.markOverlay()
+    this.emit()
+  }
+
+  /** Picks the label for the next shape and relabels the selection, as digit keys do. */
+  chooseLabel(labelId: string): void {
+    this.activeLabelId = labelId
+    const ids = this.selection.filter((id) => this.store.regions.has(id))
+    if (ids.length > 0) {
+      this.session.edit(() => ids.forEach((id) => updateRegion(this.session.doc, id, { labelId }, this.user.id)))
+      this.session.undoManager.stopCapturing()
+    }
+    this.emit()
+  }
+
+  select(ids: string[]): void {
+    this.selection = ids
+    this.presence.setSelection(ids)
+    this.markOverlay()
+    this.emit()
+  }
+
+  /** Selects a region and moves the view so that it is in the middle. */
+  focusRegion(id: string): void {
+    const region = this.store.regions.get(id)
+    const bounds = region ? boundsOf(region) : null
+    this.select([id])
+    if (bounds) this.setView(centreOn(this.view, centreOf(bounds), this.viewport))
+  }
+
+  fit(): void {
+    this.setView(fitToViewport(this.imageSize, this.viewport))
+  }
+
+  // --- input --------------------------------------------------------------------------------
+
+  pointer(phase: 'down' | 'move' | 'up', screen: Point, mods: { alt: boolean; shift: boolean }): void {
+    const input: PointerInput = { point: screenToImage(this.view, screen), ...mods }
+    if (phase === 'move') this.presence.setCursor(input.point)
+    this.applyEffects(this.tools[phase](input, this.toolContext()))
+    this.markOverlay()
+  }
+
+  pointerLeft(): void {
+    this.presence.setCursor(null)
+  }
+
+  zoomAt(screen: Point, factor: number): void {
+    this.setView(zoomAt(this.view, screen, factor))
+  }
+
+  panBy(dx: number, dy: number): void {
+    this.setView(panBy(this.view, dx, dy))
+  }
+
+  resize(size: Size): void {
+    this.viewport = size
+    this.scene?.resize(size)
+  }
+
+  /** Runs a keyboard command; returns false for one the editor had no use for. */
+  command(cmd: Command): boolean {
+    const ctx = this.toolContext()
+    switch (cmd.type) {
+      case 'tool':
+        this.setTool(cmd.tool)
+        return true
+      case 'label': {
+        const label = this.labels.find((l) => l.hotkey === cmd.hotkey) ?? this.labels[cmd.hotkey - 1]
+        if (label) this.chooseLabel(label.id)
+        return !!label
+      }
+      case 'delete':
+        return this.deleteSelection()
+      case 'undo':
+        this.session.undoManager.undo()
+        return true
+      case 'redo':
+        this.session.undoManager.redo()
+        return true
+      case 'escape': {
+        const step = this.tools.cancel(ctx)
+        this.applyEffects(step.effects)
+        if (!step.handled && this.selection.length > 0) this.select([])
+        this.markOverlay()
+        return true
+      }
+      case 'finish':
+        this.applyEffects(this.tools.finish(ctx))
+        this.markOverlay()
+        return true
+      case 'nudge':
+        return this.nudge(cmd.dx, cmd.dy)
+      case 'cycle':
+        return this.cycle(cmd.step)
+      case 'fit':
+        this.fit()
+        return true
+      case 'hide':
+        return this.toggleHidden()
+      case 'copy':
+        return writeClipboard(this.selection.map((id) => this.store.regions.get(id)).filter((r) => !!r))
+      case 'paste':
+        return this.paste()
+      case 'help':
+        return false
+    }
+  }
+
+  destroy(): void {
+    this.destroyed = true
+    this.store.destroy()
+    this.presence.destroy()
+    this.scene?.destroy()
+    this.listeners.clear()
+  }
+
+  // --- edits --------------------------------------------------------------------------------
+
+  private applyEffects(effects: ToolEffect[]): void {
+    for (const effect of effects) {
+      if (effect.type === 'select') this.select(effect.ids)
+      else if (effect.type === 'create') this.create(effect.shape)
+      else if (effect.phase === 'preview') {
+        // Drags write at most once a frame; the undo manager folds them into one step.
+        this.pendingPreview = { id: effect.id, geometry: effect.geometry }
+        this.scene?.requestRender()
+      } else {
+        this.pendingPreview = null
+        this.writeGeometry(effect.id, effect.geometry)
+        this.session.undoManager.stopCapturing()
+      }
+    }
+  }
+
+  private create(shape: NewShape): void {
+    const labelId = this.labelFor(shape.kind)
+    let id = ''
+    this.session.edit(() => {
+      id = addRegion(this.session.doc, { kind: shape.kind, labelId, geometry: shape.geometry }, this.user.id)
+    })
+    this.session.undoManager.stopCapturing()
+    this.select([id])
+  }
+
+  private writeGeometry(id: string, geometry: Region['geometry']): void {
+    this.session.edit(() => updateRegion(this.session.doc, id, { geometry }, this.user.id))
+  }
+
+  /** The active label if it allows this kind, else the first label that does. */
+  private labelFor(kind: RegionKind): string {
+    const allows = (l: Label) => l.kinds.length === 0 || l.kinds.includes(kind)
+    const active = this.activeLabelId ? this.labelsById.get(this.activeLabelId) : undefined
+    if (active && allows(active)) return active.id
+    return this.labels.find(allows)?.id ?? this.activeLabelId ?? ''
+  }
+
+  private deleteSelection(): boolean {
+    if (this.selection.length === 0) return false
+    const ids = this.selection
+    this.session.edit(() => ids.forEach((id) => deleteRegion(this.session.doc, id)))
+    this.session.undoManager.stopCapturing()
+    this.select([])
+    return true
+  }
+
+  private nudge(dx: number, dy: number): boolean {
+    const regions = this.selection.map((id) => this.store.regions.get(id)).filter((r) => !!r)
+    if (regions.length === 0) return false
+    this.session.edit(() => {
+      for (const r of regions) updateRegion(this.session.doc, r.id, { geometry: translateGeometry(r, dx, dy) }, this.user.id)
+    })
+    return true
+  }
+
+  private cycle(step: 1 | -1): boolean {
+    const ids = this.store.sortedIds().filter((id) => !this.hidden.has(id))
+    if (ids.length === 0) return false
+    const current = this.selection.length > 0 ? ids.indexOf(this.selection[this.selection.length - 1] ?? '') : -1
+    const next = current < 0 ? (step > 0 ? 0 : ids.length - 1) : (current + step + ids.length) % ids.length
+    const id = ids[next]
+    if (id) this.focusRegion(id)
+    return true
+  }
+
+  private toggleHidden(): boolean {
+    if (this.selection.length === 0) {
+      if (this.hidden.size === 0) return false
+      this.hidden.clear()
+    } else if (this.selection.every((id) => this.hidden.has(id))) {
+      this.selection.forEach((id) => this.hidden.delete(id))
+    } else {
+      this.selection.forEach((id) => this.hidden.add(id))
+      this.select([])
+    }
+    this.scene?.batches.invalidateAll()
+    this.scene?.requestRender()
+    this.emit()
+    return true
+  }
+
+  private paste(): boolean {
+    const copied = readClipboard()
+    if (copied.length === 0) return false
+    const ids: string[] = []
+    this.session.edit(() => {
+      for (const c of copied) {
+        if (!isRegionKind(c.kind)) continue
+        const geometry = parseGeometry(c.kind, c.geometry)
+        if (!geometry) continue
+        const labelId = this.labelsById.has(c.labelId) ? c.labelId : this.labelFor(c.kind)
+        ids.push(addRegion(this.session.doc, { kind: c.kind, labelId, geometry, attributes: c.attributes }, this.user.id))
+      }
+    })
+    this.session.undoManager.stopCapturing()
+    this.select(ids)
+    return ids.length > 0
+  }
+
+  // --- rendering ----------------------------------------------------------------------------
+
+  private readonly onRegionsChanged = (change: RegionChange) => {
+    for (const id of change.changed) {
+      this.placeRegion(id)
+      this.changedSinceRender.add(id)
+    }
+    const pruned = this.selection.filter((id) => this.store.regions.has(id))
+    if (pruned.length !== this.selection.length) this.select(pruned)
+    this.markOverlay()
+    this.scene?.requestRender()
+    this.emit()
+  }
+
+  private placeRegion(id: string): void {
+    const region = this.store.regions.get(id)
+    this.scene?.batches.place(id, region ? this.labelColour(region.labelId) : null)
+  }
+
+  private readonly beforeRender = () => {
+    const scene = this.scene
+    if (!scene) return
+    if (this.pendingPreview) {
+      const { id, geometry } = this.pendingPreview
+      this.pendingPreview = null
+      this.writeGeometry(id, geometry)
+    }
+    scene.batches.flush(this.store.regions, this.hidden)
+    if (this.overlayDirty || this.overlayScale !== this.view.scale) this.redrawOverlay(scene)
+    this.presence.position(this.view)
+  }
+
+  private readonly afterRender = () => {
+    this.probe.renders++
+    if (this.changedSinceRender.size > 0) {
+      this.probe.lastRenderedUpdateAt = performance.timeOrigin + performance.now()
+      this.probe.lastRenderedIds = [...this.changedSinceRender]
+      this.changedSinceRender.clear()
+    }
+  }
+
+  private redrawOverlay(scene: Scene): void {
+    const regions = this.store.regions
+    const pick = (ids: readonly string[]) => ids.map((id) => regions.get(id)).filter((r): r is Region => !!r)
+    drawOverlay(scene.overlay, {
+      scale: this.view.scale,
+      selected: pick(this.selection),
+      showHandles: this.tools.active === 'select',
+      draft: this.tools.draft(),
+      remoteSelections: this.presence.remotePeers.map((p: { state: PresenceState }) => ({
+        colour: p.state.user.color,
+        regions: pick(p.state.selection),
+      })),
+      pointRadius: this.pointRadius(),
+    })
+    this.overlayDirty = false
+    this.overlayScale = this.view.scale
+  }
+
+  private markOverlay(): void {
+    this.overlayDirty = true
+    this.scene?.requestRender()
+  }
+
+  private setView(view: ViewTransform): void {
+    this.view = view
+    this.scene?.setView(view)
+  }
+
+  private pointRadius(): number {
+    return Math.max(2, Math.min(this.imageSize.width, this.imageSize.height) / 250)
+  }
+
+  private toolContext(): ToolContext {
+    const all = this.store.regions
+    const regions = this.hidden.size === 0 ? all : new Map([...all].filter(([id]) => !this.hidden.has(id)))
+    return {
+      regions,
+      selection: this.selection,
+      tolerance: Math.max(HIT_SLOP_PX, HANDLE_SCREEN_PX / 2 + 1) / this.view.scale,
+      imageSize: this.imageSize,
+    }
+  }
+
+  private emit(): void {
+    this.snapshot = this.makeSnapshot(this.snapshot.regionsVersion + 1)
+    for (const listener of this.listeners) listener()
+  }
+
+  private makeSnapshot(regionsVersion: number): EditorSnapshot {
+    return {
+      tool: this.tools.active,
+      selection: this.selection,
+      activeLabelId: this.activeLabelId,
+      regionCount: this.store.regions.size,
+      regionsVersion,
+      hiddenCount: this.hidden.size,
+    }
+  }
+}

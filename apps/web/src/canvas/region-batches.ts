@@ -1,0 +1,145 @@
+import type { Region } from '@concord/shared'
+import { Container, Graphics } from 'pixi.js'
+import { rboxCorners } from './hit-test.ts'
+
+/** Colour for regions whose labelId is not in the project's schema (a foreign client, say). */
+export const UNKNOWN_LABEL_COLOUR = '#9e9e9e'
+
+/**
+ * Regions of one colour are spread over this many Graphics objects by a hash of their id, so
+ * an edit redraws one sixteenth of that colour's shapes, not all of them, while the scene
+ * still holds only a few dozen display objects for 10,000 regions.
+ */
+const BUCKETS_PER_COLOUR = 16
+
+/** Fill opacity: enough to see which area a box covers, little enough to see the image. */
+const FILL_ALPHA = 0.12
+
+/**
+ * Draws all regions into a handful of Graphics objects, one per (colour, bucket). Only buckets
+ * touched since the last draw are rebuilt; panning and zooming never redraw anything because
+ * strokes are pixel lines whose width does not depend on the zoom.
+ */
+export class RegionBatches {
+  readonly container = new Container()
+  private readonly buckets = new Map<string, { graphics: Graphics; ids: Set<string>; colour: string }>()
+  private readonly bucketOf = new Map<string, string>()
+  private readonly dirty = new Set<string>()
+
+  constructor(private readonly pointRadius: () => number) {
+    this.container.eventMode = 'none'
+  }
+
+  /** Places (or moves) a region in the bucket its colour selects; null removes it. */
+  place(id: string, colour: string | null): void {
+    const previous = this.bucketOf.get(id)
+    const next = colour === null ? undefined : `${colour}:${hashId(id) % BUCKETS_PER_COLOUR}`
+    if (previous) this.dirty.add(previous)
+    if (previous && previous !== next) this.buckets.get(previous)?.ids.delete(id)
+    if (!next || !colour) {
+      this.bucketOf.delete(id)
+      return
+    }
+    let bucket = this.buckets.get(next)
+    if (!bucket) {
+      bucket = { graphics: new Graphics(), ids: new Set(), colour }
+      this.buckets.set(next, bucket)
+      this.container.addChild(bucket.graphics)
+    }
+    bucket.ids.add(id)
+    this.bucketOf.set(id, next)
+    this.dirty.add(next)
+  }
+
+  /** Rebuilds the buckets that changed; returns how many were drawn. */
+  flush(regions: ReadonlyMap<string, Region>, hidden: ReadonlySet<string>): number {
+    let drawn = 0
+    for (const key of this.dirty) {
+      const bucket = this.buckets.get(key)
+      if (!bucket) continue
+      if (bucket.ids.size === 0) {
+        bucket.graphics.destroy()
+        this.buckets.delete(key)
+        continue
+      }
+      drawBucket(bucket.graphics, bucket.ids, bucket.colour, regions, hidden, this.pointRadius())
+      drawn++
+    }
+    this.dirty.clear()
+    return drawn
+  }
+
+  /** Marks every bucket for redraw, e.g. after the hidden set changed. */
+  invalidateAll(): void {
+    for (const key of this.buckets.keys()) this.dirty.add(key)
+  }
+
+  get isDirty(): boolean {
+    return this.dirty.size > 0
+  }
+
+  destroy(): void {
+    this.container.destroy({ children: true })
+    this.buckets.clear()
+  }
+}
+
+function drawBucket(
+  g: Graphics,
+  ids: ReadonlySet<string>,
+  colour: string,
+  regions: ReadonlyMap<string, Region>,
+  hidden: ReadonlySet<string>,
+  pointRadius: number,
+): void {
+  g.clear()
+  let any = false
+  for (const id of ids) {
+    const region = regions.get(id)
+    if (!region || hidden.has(id)) continue
+    any = traceRegion(g, region, pointRadius) || any
+  }
+  if (!any) return
+  g.fill({ color: colour, alpha: FILL_ALPHA })
+  g.stroke({ color: colour, width: 1, pixelLine: true, alpha: 0.95 })
+}
+
+/** Adds a region's outline to the current path; returns false for kinds not drawn as a path. */
+export function traceRegion(g: Graphics, region: Region, pointRadius: number): boolean {
+  switch (region.kind) {
+    case 'bbox': {
+      const { x, y, w, h } = region.geometry
+      g.rect(x, y, w, h)
+      return true
+    }
+    case 'rbox':
+      g.poly(rboxCorners(region.geometry).flat(), true)
+      return true
+    case 'polygon':
+      g.poly(region.geometry.points.flat(), true)
+      for (const part of region.geometry.parts ?? []) g.poly(part.flat(), true)
+      return true
+    case 'polyline':
+      g.poly(region.geometry.points.flat(), false)
+      return true
+    case 'point':
+      g.circle(region.geometry.x, region.geometry.y, pointRadius)
+      return true
+    case 'keypoints':
+      for (const k of region.geometry.points) if (k.v > 0) g.circle(k.x, k.y, pointRadius)
+      return region.geometry.points.length > 0
+    case 'mask':
+      // TODO(#2): masks need a texture per region; until then they are listed but not drawn.
+      return false
+  }
+}
+
+/** FNV-1a: cheap and spreads short random ids evenly over the buckets. */
+function hashId(id: string): number {
+  let hash = 2166136261
+  for (let i = 0; i < id.length; i++) {
+    hash ^= id.charCodeAt(i)
+    hash = Math.imul(hash, 16777619)
+  }
+  return hash >>> 0
+}

@@ -1,0 +1,98 @@
+import { CLOSE_MESSAGES, getRegionsMap, MESSAGE_SAVED } from '@concord/shared'
+import * as decoding from 'lib0/decoding'
+import type { Awareness } from 'y-protocols/awareness'
+import { WebsocketProvider } from 'y-websocket'
+import * as Y from 'yjs'
+import { LOCAL_ORIGIN } from './local-origin.ts'
+import { computeSaveStatus, type SaveStatus } from './save-status.ts'
+
+export type SessionState = {
+  status: SaveStatus
+  /** A readable reason for the last refusal or drop, from the server's close code. */
+  problem: string | null
+}
+
+/** The URL y-websocket appends the document name to: same host, `/sync`. */
+export function syncServerUrl(loc: Location = window.location): string {
+  return `${loc.protocol === 'https:' ? 'wss' : 'ws'}://${loc.host}/sync`
+}
+
+/**
+ * One open document: the Yjs doc, its WebSocket provider (with Concord's "saved" messages),
+ * awareness, and an undo manager that tracks only this browser's edits. Offline edits stay in
+ * the doc and y-websocket sends them when the connection comes back.
+ */
+export class DocumentSession {
+  readonly doc = new Y.Doc()
+  readonly provider: WebsocketProvider
+  readonly undoManager: Y.UndoManager
+  private savedClock: number | null = null
+  private everConnected = false
+  private state: SessionState = { status: 'connecting', problem: null }
+  private readonly listeners = new Set<() => void>()
+
+  constructor(readonly documentName: string) {
+    this.provider = new WebsocketProvider(syncServerUrl(), documentName, this.doc, {
+      params: { saved: '1' },
+    })
+    this.provider.messageHandlers[MESSAGE_SAVED] = (_encoder, decoder) => {
+      const vector = Y.decodeStateVector(decoding.readVarUint8Array(decoder))
+      this.savedClock = vector.get(this.doc.clientID) ?? 0
+      this.update()
+    }
+    this.provider.on('status', ({ status }) => {
+      if (status === 'connected') this.everConnected = true
+      this.update()
+    })
+    this.provider.on('sync', (synced) => {
+      if (synced) this.update({ problem: null })
+    })
+    this.provider.on('connection-close', (event) => {
+      const message = event ? CLOSE_MESSAGES[event.code] : undefined
+      this.update(message ? { problem: message } : {})
+    })
+    this.doc.on('update', this.onUpdate)
+    this.undoManager = new Y.UndoManager(getRegionsMap(this.doc), {
+      trackedOrigins: new Set([LOCAL_ORIGIN]),
+    })
+  }
+
+  get awareness(): Awareness {
+    return this.provider.awareness
+  }
+
+  /** Runs `fn` as one local, undoable edit. */
+  edit(fn: () => void): void {
+    this.doc.transact(fn, LOCAL_ORIGIN)
+  }
+
+  getState = (): SessionState => this.state
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  destroy(): void {
+    this.doc.off('update', this.onUpdate)
+    this.undoManager.destroy()
+    this.provider.destroy()
+    this.doc.destroy()
+    this.listeners.clear()
+  }
+
+  private readonly onUpdate = () => this.update()
+
+  private update(patch: Partial<SessionState> = {}): void {
+    const status = computeSaveStatus({
+      connected: this.provider.wsconnected,
+      everConnected: this.everConnected,
+      localClock: Y.getState(this.doc.store, this.doc.clientID),
+      savedClock: this.savedClock,
+    })
+    const next = { ...this.state, ...patch, status }
+    if (next.status === this.state.status && next.problem === this.state.problem) return
+    this.state = next
+    for (const listener of this.listeners) listener()
+  }
+}

@@ -1,0 +1,173 @@
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { WebSocketServer, type WebSocket } from 'ws'
+import type * as Y from 'yjs'
+import { CLOSE_CODES, type CloseReason } from '@concord/shared'
+import type { Config } from '../config.ts'
+import type { Database } from '../db/client.ts'
+import { AppError } from '../lib/errors.ts'
+import type { Logger } from '../lib/logger.ts'
+import { resolveDocumentAccess, type SyncUser } from './access.ts'
+import { Connection, MAX_MESSAGE_BYTES } from './connection.ts'
+import type { DocumentStore } from './document-store.ts'
+import type { LiveDocument } from './live-document.ts'
+import { describeDocument } from './persistence.ts'
+import { DocumentRegistry } from './registry.ts'
+
+export type { SyncUser } from './access.ts'
+
+export type SyncServerOptions = {
+  config: Config
+  database: Database
+  logger: Logger
+  /** Who opened the socket, from the session cookie or `?token=`; null when nobody. */
+  authenticate: (headers: IncomingHttpHeaders, url: string) => Promise<SyncUser | null>
+}
+
+export type SyncServer = {
+  documents: DocumentStore
+  /** Handles an HTTP upgrade; paths other than `/sync/<document>` are answered 404. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void
+  /** Names of the documents this process holds in memory now. */
+  loadedDocuments(): string[]
+  /** Stops accepting, closes sockets with 4503, flushes every document and unloads it. */
+  close(): Promise<void>
+}
+
+const SYNC_PREFIX = '/sync/'
+/** Sockets that miss a ping for this long are dropped, so dead clients do not hold documents. */
+const PING_INTERVAL_MS = 30_000
+
+/**
+ * The real-time half of the server: y-websocket on `/sync/<document>`, with each document loaded
+ * from the database before it is served, every update appended in small batches and reported
+ * back as saved once durable, and regions projected into SQL after changes settle.
+ */
+export function createSyncServer(options: SyncServerOptions): SyncServer {
+  const { database, logger } = options
+  const registry = new DocumentRegistry(database, logger)
+  // Our own size check closes with 4413; ws's limit is only the hard stop above it.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES * 2 })
+  const connections = new Set<Connection>()
+  const alive = new WeakMap<WebSocket, boolean>()
+  let closing = false
+
+  const pinger = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (alive.get(ws) === false) {
+        ws.terminate()
+        continue
+      }
+      alive.set(ws, false)
+      ws.ping()
+    }
+  }, PING_INTERVAL_MS)
+  pinger.unref()
+
+  // Refusals accept the upgrade and then close, so that browsers see the close code.
+  const upgraded = new WeakSet<Duplex>()
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+    new Promise<WebSocket | null>((resolve) => {
+      if (socket.destroyed || upgraded.has(socket)) return resolve(null)
+      upgraded.add(socket)
+      wss.handleUpgrade(req, socket, head, resolve)
+    })
+  const refuse = async (req: IncomingMessage, socket: Duplex, head: Buffer, reason: CloseReason) => {
+    const ws = await upgrade(req, socket, head)
+    ws?.close(CLOSE_CODES[reason], reason)
+  }
+
+  const accept = async (req: IncomingMessage, socket: Duplex, head: Buffer, url: URL) => {
+    if (closing) return refuse(req, socket, head, 'serverShutdown')
+    let name: string
+    try {
+      name = decodeURIComponent(url.pathname.slice(SYNC_PREFIX.length))
+    } catch {
+      return refuse(req, socket, head, 'notFound')
+    }
+    const user = await options.authenticate(req.headers, req.url ?? '/')
+    if (!user) {
+      logger.warn({ document: name }, 'sync refused: unauthenticated')
+      return refuse(req, socket, head, 'unauthenticated')
+    }
+    const access = await resolveDocumentAccess(database.db, user, name)
+    if (!access.ok) {
+      logger.warn({ document: name, user: user.id, reason: access.reason }, 'sync refused')
+      return refuse(req, socket, head, access.reason)
+    }
+    const live = await registry.acquire(access)
+    try {
+      if (closing) return refuse(req, socket, head, 'serverShutdown')
+      const ws = await upgrade(req, socket, head)
+      if (!ws) return
+      alive.set(ws, true)
+      ws.on('pong', () => alive.set(ws, true))
+      const connection = new Connection(
+        ws,
+        live,
+        access.mode,
+        url.searchParams.get('saved') === '1',
+        logger.child({ document: name, user: user.id }),
+        (closed) => {
+          connections.delete(closed)
+          registry.unloadWhenIdle(live)
+        },
+      )
+      connections.add(connection)
+      connection.start()
+      logger.info({ document: name, user: user.id, mode: access.mode }, 'sync connected')
+    } finally {
+      registry.release(live)
+    }
+  }
+
+  const withDocument = async <T>(name: string, fn: (live: LiveDocument) => Promise<T> | T) => {
+    const info = await describeDocument(database.db, name)
+    if (!info) throw new AppError('not_found', `No such document: ${name}`)
+    const live = await registry.acquire(info)
+    try {
+      return await fn(live)
+    } finally {
+      registry.release(live)
+    }
+  }
+
+  const documents: DocumentStore = {
+    transact: (name, fn) =>
+      withDocument(name, async (live) => {
+        live.doc.transact(() => fn(live.doc), 'server')
+        await live.flush()
+      }),
+    read: <T>(name: string, fn: (doc: Y.Doc) => T) => withDocument(name, (live) => fn(live.doc)),
+    flush: async (name) => {
+      const all = await registry.loaded(name)
+      await Promise.all(all.map((live) => live.flush()))
+    },
+    close: () => registry.closeAll(),
+  }
+
+  return {
+    documents,
+    handleUpgrade(req, socket, head) {
+      const url = new URL(req.url ?? '/', 'http://localhost')
+      if (!url.pathname.startsWith(SYNC_PREFIX)) {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
+        return
+      }
+      socket.on('error', () => socket.destroy())
+      accept(req, socket, head, url).catch((error: unknown) => {
+        logger.error({ err: error, path: url.pathname }, 'sync upgrade failed')
+        void refuse(req, socket, head, 'internalError')
+      })
+    },
+    loadedDocuments: () => registry.names(),
+    async close() {
+      closing = true
+      clearInterval(pinger)
+      for (const connection of [...connections]) connection.close('serverShutdown')
+      await registry.closeAll()
+      wss.close()
+    },
+  }
+}
+

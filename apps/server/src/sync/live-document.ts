@@ -1,0 +1,292 @@
+import { Awareness, removeAwarenessStates } from 'y-protocols/awareness'
+import * as Y from 'yjs'
+import { initMeta, readRegions, type Layer } from '@concord/shared'
+import type { Database } from '../db/client.ts'
+import type { Logger } from '../lib/logger.ts'
+import { encodeAwareness, encodeSaved, encodeUpdate } from './messages.ts'
+import {
+  appendUpdates,
+  compactDocument,
+  ensureDocumentRow,
+  loadStoredDocument,
+  writeRegions,
+  type DocumentInfo,
+} from './persistence.ts'
+
+/** A client of a live document, as the document sees it. */
+export interface Peer {
+  /** Whether the client asked for `MESSAGE_SAVED` with `saved=1`. */
+  readonly wantsSaved: boolean
+  send(message: Uint8Array): void
+}
+
+/**
+ * How long updates collect before one multi-row insert. 5 ms is longer than the gap between
+ * updates that arrive in one burst (a drag sends one every frame, several clients type at once),
+ * so a burst costs one round trip to the database, yet short next to the 100 ms in which people
+ * notice a delay, so "saved" still shows at once. While one insert runs, the next batch collects.
+ */
+export const BATCH_WINDOW_MS = 5
+/** How long a document must be quiet before its regions are projected into SQL rows. */
+export const PROJECTION_DEBOUNCE_MS = 250
+/**
+ * Compact once the log passes either bound. 500 small edits or 1 MiB keep a cold load to one
+ * snapshot and a short log, while compaction (which rewrites the snapshot) stays rare.
+ */
+export const COMPACT_AFTER_ENTRIES = 500
+export const COMPACT_AFTER_BYTES = 1024 * 1024
+/** After a failed database write, wait this long before trying again. */
+const RETRY_AFTER_MS = 1_000
+
+/**
+ * One loaded document: its Yjs state, presence, connected peers, and the machinery that makes
+ * every update durable (batched log appends, compaction) and projects regions after changes
+ * settle. Created by `loadLiveDocument`, owned by the registry.
+ */
+export class LiveDocument {
+  readonly awareness: Awareness
+  readonly peers = new Map<Peer, Set<number>>()
+  /** Callers (a handshake, `transact`, `read`) that keep the document from unloading. */
+  holds = 0
+  destroyed = false
+  /** State vector of what is durable; sent as `MESSAGE_SAVED`. */
+  private savedStateVector: Uint8Array
+  private pending: Uint8Array[] = []
+  private batchTimer: NodeJS.Timeout | undefined
+  private writing: Promise<void> | undefined
+  private logEntries: number
+  private logBytes: number
+  private projectionDirty = false
+  private projectionTimer: NodeJS.Timeout | undefined
+  private projecting: Promise<void> | undefined
+
+  constructor(
+    readonly info: DocumentInfo,
+    readonly doc: Y.Doc,
+    stored: { entries: number; bytes: number },
+    private readonly database: Database,
+    private readonly logger: Logger,
+  ) {
+    this.logEntries = stored.entries
+    this.logBytes = stored.bytes
+    this.savedStateVector = Y.encodeStateVector(doc)
+    this.awareness = new Awareness(doc)
+    // The server has no presence of its own.
+    this.awareness.setLocalState(null)
+    doc.on('update', this.onUpdate)
+    this.awareness.on('update', this.onAwarenessUpdate)
+  }
+
+  /** Adds a connected client; it starts receiving updates and presence. */
+  addPeer(peer: Peer): void {
+    this.peers.set(peer, new Set())
+    if (peer.wantsSaved) peer.send(encodeSaved(this.savedStateVector))
+  }
+
+  /** Removes a client and the presence it controlled. */
+  removePeer(peer: Peer): void {
+    const controlled = this.peers.get(peer)
+    this.peers.delete(peer)
+    if (controlled && controlled.size > 0) {
+      removeAwarenessStates(this.awareness, [...controlled], null)
+    }
+  }
+
+  /** True when nothing is waiting to be written or projected. */
+  get settled(): boolean {
+    return (
+      this.pending.length === 0 &&
+      this.writing === undefined &&
+      !this.projectionDirty &&
+      this.projecting === undefined
+    )
+  }
+
+  /** Resolves once every update applied so far is durable and projected. */
+  async flush(): Promise<void> {
+    await this.flushWrites()
+    clearTimeout(this.projectionTimer)
+    this.projectionTimer = undefined
+    while (this.projectionDirty || this.projecting) {
+      await (this.projecting ?? this.startProjection())
+    }
+  }
+
+  /** Stops timers and releases the Yjs document; call after `flush`. */
+  destroy(): void {
+    this.destroyed = true
+    clearTimeout(this.batchTimer)
+    clearTimeout(this.projectionTimer)
+    this.awareness.off('update', this.onAwarenessUpdate)
+    this.doc.off('update', this.onUpdate)
+    this.awareness.destroy()
+    this.doc.destroy()
+  }
+
+  private readonly onUpdate = (update: Uint8Array, origin: unknown): void => {
+    const message = encodeUpdate(update)
+    for (const peer of this.peers.keys()) {
+      if (peer !== origin) peer.send(message)
+    }
+    this.pending.push(update)
+    this.scheduleWrite()
+    this.markForProjection()
+  }
+
+  private readonly onAwarenessUpdate = (
+    change: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ): void => {
+    const controlled = this.peers.get(origin as Peer)
+    if (controlled) {
+      for (const id of [...change.added, ...change.updated]) controlled.add(id)
+      for (const id of change.removed) controlled.delete(id)
+    }
+    const changed = [...change.added, ...change.updated, ...change.removed]
+    // Sent to every peer, the sender included: y-websocket clients reconnect after 30 s without
+    // a message, and the echo of their own periodic presence renewal is what keeps a lone
+    // client's connection alive.
+    const message = encodeAwareness(this.awareness, changed)
+    for (const peer of this.peers.keys()) peer.send(message)
+  }
+
+  /** Starts the batch window, unless one is open or an insert is running (it batches too). */
+  private scheduleWrite(delay = BATCH_WINDOW_MS): void {
+    if (this.batchTimer || this.writing || this.destroyed) return
+    this.batchTimer = setTimeout(() => {
+      this.batchTimer = undefined
+      // A failure is logged and retried by startWrite.
+      this.startWrite().catch(() => undefined)
+    }, delay)
+  }
+
+  private startWrite(): Promise<void> {
+    this.writing ??= this.writeBatch().then(
+      () => {
+        this.writing = undefined
+        // Updates that arrived during the insert have already waited for it.
+        if (this.pending.length > 0) this.scheduleWrite(0)
+      },
+      (error: unknown) => {
+        this.writing = undefined
+        this.scheduleWrite(RETRY_AFTER_MS)
+        throw error
+      },
+    )
+    return this.writing
+  }
+
+  private async flushWrites(): Promise<void> {
+    clearTimeout(this.batchTimer)
+    this.batchTimer = undefined
+    while (this.pending.length > 0 || this.writing) await this.startWrite()
+  }
+
+  /**
+   * Appends everything pending in one insert, then tells `saved=1` peers how far the document is
+   * durable. The state vector is taken when the batch is cut: every update applied by then is
+   * in this batch or an earlier one, and batches commit one at a time, in order.
+   */
+  private async writeBatch(): Promise<void> {
+    const batch = this.pending
+    if (batch.length === 0) return
+    this.pending = []
+    const stateVector = Y.encodeStateVector(this.doc)
+    try {
+      await appendUpdates(this.database.db, this.info.name, batch)
+    } catch (error) {
+      this.pending = batch.concat(this.pending)
+      this.logger.error({ err: error, document: this.info.name }, 'append failed')
+      throw error
+    }
+    this.savedStateVector = stateVector
+    this.logEntries += batch.length
+    this.logBytes += batch.reduce((sum, u) => sum + u.byteLength, 0)
+    const saved = encodeSaved(stateVector)
+    for (const peer of this.peers.keys()) if (peer.wantsSaved) peer.send(saved)
+
+    if (this.logEntries >= COMPACT_AFTER_ENTRIES || this.logBytes >= COMPACT_AFTER_BYTES) {
+      await this.compact()
+    }
+  }
+
+  private async compact(): Promise<void> {
+    try {
+      const folded = await compactDocument(this.database, this.info.name)
+      if (!folded) return
+      this.logEntries = Math.max(0, this.logEntries - folded.entries)
+      this.logBytes = Math.max(0, this.logBytes - folded.bytes)
+      this.logger.info({ document: this.info.name, entries: folded.entries }, 'compacted')
+    } catch (error) {
+      // The log is still intact; compaction is retried after the next append.
+      this.logger.error({ err: error, document: this.info.name }, 'compaction failed')
+    }
+  }
+
+  /** Projects the regions once the document has been quiet for a while. */
+  markForProjection(): void {
+    this.projectionDirty = true
+    clearTimeout(this.projectionTimer)
+    this.projectionTimer = setTimeout(
+      () => void this.startProjection().catch(() => undefined),
+      PROJECTION_DEBOUNCE_MS,
+    )
+  }
+
+  private startProjection(): Promise<void> {
+    this.projecting ??= this.project().finally(() => {
+      this.projecting = undefined
+    })
+    return this.projecting
+  }
+
+  /** Writes the regions as they are now; durable updates first, so rows never run ahead. */
+  private async project(): Promise<void> {
+    if (!this.projectionDirty || this.destroyed) return
+    this.projectionDirty = false
+    try {
+      await this.flushWrites()
+      await writeRegions(this.database.db, this.info, readRegions(this.doc))
+    } catch (error) {
+      this.projectionDirty = true
+      this.logger.error({ err: error, document: this.info.name }, 'projection failed')
+      this.projectionTimer = setTimeout(
+        () => void this.startProjection().catch(() => undefined),
+        RETRY_AFTER_MS,
+      )
+      throw error
+    }
+  }
+}
+
+/**
+ * Loads a document from its snapshot and log (creating its row on first open), before any client
+ * is served. A log entry that does not apply is logged and skipped rather than making the whole
+ * document unopenable.
+ */
+export async function loadLiveDocument(
+  info: DocumentInfo,
+  database: Database,
+  logger: Logger,
+): Promise<LiveDocument> {
+  await ensureDocumentRow(database.db, info)
+  const stored = await loadStoredDocument(database.db, info.name)
+  const doc = new Y.Doc()
+  doc.transact(() => {
+    if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot)
+    for (const entry of stored.entries) {
+      try {
+        Y.applyUpdate(doc, entry.update)
+      } catch (error) {
+        logger.error({ err: error, document: info.name, seq: entry.seq }, 'log entry skipped')
+      }
+    }
+  })
+  const bytes = stored.entries.reduce((sum, e) => sum + e.update.byteLength, 0)
+  const live = new LiveDocument(info, doc, { entries: stored.entries.length, bytes }, database, logger)
+  // Filling missing meta keys is an update like any other and is persisted the same way.
+  initMeta(doc, info.assetId, info.layer as Layer)
+  // A crash can come between an append and its projection; a non-empty log may hold such edits.
+  if (stored.entries.length > 0) live.markForProjection()
+  return live
+}

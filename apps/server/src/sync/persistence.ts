@@ -1,0 +1,147 @@
+import { and, asc, eq, inArray, sql } from 'drizzle-orm'
+import * as Y from 'yjs'
+import { parseDocumentName, type Region } from '@concord/shared'
+import type { Database, Db } from '../db/client.ts'
+import { assets, documentUpdates, documents, regions } from '../db/schema.ts'
+
+/** Where a document belongs: its row, its asset and the project the asset is in. */
+export type DocumentInfo = { name: string; assetId: string; layer: string; projectId: string }
+
+/** A document as stored: the compacted snapshot and the log entries not yet folded into it. */
+export type StoredDocument = {
+  snapshot: Uint8Array | null
+  entries: { seq: number; update: Uint8Array }[]
+}
+
+/** Rows per INSERT when projecting regions; 15 columns x 1,000 rows stays far under 65,535 parameters. */
+const REGION_ROWS_PER_INSERT = 1_000
+/** Log entries deleted per statement after compaction, for the same parameter limit. */
+const SEQS_PER_DELETE = 10_000
+
+/** Finds the asset and project behind a document name; null when the name or asset is unknown. */
+export async function describeDocument(db: Db, name: string): Promise<DocumentInfo | null> {
+  const parsed = parseDocumentName(name)
+  if (!parsed) return null
+  const [asset] = await db
+    .select({ projectId: assets.projectId })
+    .from(assets)
+    .where(eq(assets.id, parsed.assetId))
+  return asset ? { name, assetId: parsed.assetId, layer: parsed.layer, projectId: asset.projectId } : null
+}
+
+/** Creates the `documents` row on first open of an existing asset's layer; no-op afterwards. */
+export async function ensureDocumentRow(db: Db, info: DocumentInfo): Promise<void> {
+  await db
+    .insert(documents)
+    .values({ name: info.name, assetId: info.assetId, layer: info.layer })
+    .onConflictDoNothing()
+}
+
+/**
+ * Reads the snapshot and every log entry still in the log. Compaction deletes exactly the
+ * entries it folded, so whatever remains is not in the snapshot, even an entry whose `seq` is
+ * below `snapshotSeq` because another process committed it late.
+ */
+export async function loadStoredDocument(db: Db, name: string): Promise<StoredDocument> {
+  const [row] = await db
+    .select({ snapshot: documents.snapshot })
+    .from(documents)
+    .where(eq(documents.name, name))
+  const entries = await db
+    .select({ seq: documentUpdates.seq, update: documentUpdates.update })
+    .from(documentUpdates)
+    .where(eq(documentUpdates.documentName, name))
+    .orderBy(asc(documentUpdates.seq))
+  return { snapshot: row?.snapshot ?? null, entries }
+}
+
+/** Appends updates to the log in one multi-row insert; durable once this resolves. */
+export async function appendUpdates(db: Db, name: string, updates: Uint8Array[]): Promise<void> {
+  if (updates.length === 0) return
+  await db.insert(documentUpdates).values(updates.map((update) => ({ documentName: name, update })))
+}
+
+/**
+ * Folds the log into the snapshot in one transaction, under an advisory lock so that only one
+ * process compacts a document at a time. Returns how many entries and bytes were folded, or
+ * null when another process holds the lock.
+ */
+export async function compactDocument(
+  database: Database,
+  name: string,
+): Promise<{ entries: number; bytes: number } | null> {
+  return database.withAdvisoryLock(`compact:${name}`, () =>
+    database.db.transaction(async (tx) => {
+      const stored = await loadStoredDocument(tx as unknown as Db, name)
+      if (stored.entries.length === 0) return { entries: 0, bytes: 0 }
+      const updates = stored.entries.map((e) => e.update)
+      if (stored.snapshot) updates.unshift(stored.snapshot)
+      const snapshot = foldUpdates(updates)
+      const lastSeq = Math.max(...stored.entries.map((e) => e.seq))
+      await tx
+        .update(documents)
+        .set({
+          snapshot,
+          snapshotSeq: sql`greatest(${documents.snapshotSeq}, ${lastSeq})`,
+          updatedAt: new Date(),
+        })
+        .where(eq(documents.name, name))
+      const seqs = stored.entries.map((e) => e.seq)
+      for (let i = 0; i < seqs.length; i += SEQS_PER_DELETE) {
+        await tx
+          .delete(documentUpdates)
+          .where(
+            and(
+              eq(documentUpdates.documentName, name),
+              inArray(documentUpdates.seq, seqs.slice(i, i + SEQS_PER_DELETE)),
+            ),
+          )
+      }
+      const bytes = stored.entries.reduce((sum, e) => sum + e.update.byteLength, 0)
+      return { entries: stored.entries.length, bytes }
+    }),
+  )
+}
+
+/**
+ * Merges updates through a real document rather than `Y.mergeUpdates`, so that the snapshot is
+ * garbage-collected: deleted regions leave only tombstones, not their content.
+ */
+function foldUpdates(updates: Uint8Array[]): Uint8Array {
+  const doc = new Y.Doc()
+  try {
+    doc.transact(() => {
+      for (const update of updates) Y.applyUpdate(doc, update)
+    })
+    return Y.encodeStateAsUpdate(doc)
+  } finally {
+    doc.destroy()
+  }
+}
+
+/** Replaces a document's projected regions with `list`, in one transaction. */
+export async function writeRegions(db: Db, info: DocumentInfo, list: Region[]): Promise<void> {
+  const rows = list.map((region) => ({
+    documentName: info.name,
+    regionId: region.id,
+    projectId: info.projectId,
+    assetId: info.assetId,
+    layer: info.layer,
+    kind: region.kind,
+    labelId: region.labelId,
+    geometry: region.geometry,
+    attributes: region.attributes,
+    source: region.source,
+    score: region.score,
+    createdBy: region.createdBy,
+    updatedBy: region.updatedBy,
+    createdAt: Math.round(region.createdAt),
+    updatedAt: Math.round(region.updatedAt),
+  }))
+  await db.transaction(async (tx) => {
+    await tx.delete(regions).where(eq(regions.documentName, info.name))
+    for (let i = 0; i < rows.length; i += REGION_ROWS_PER_INSERT) {
+      await tx.insert(regions).values(rows.slice(i, i + REGION_ROWS_PER_INSERT))
+    }
+  })
+}

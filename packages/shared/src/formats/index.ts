@@ -1,5 +1,6 @@
 import { exportCoco, importCoco } from './coco/index.ts'
 import { exportLabelStudio, importLabelStudio } from './labelstudio/index.ts'
+import { exportYolo, importYolo } from './yolo/index.ts'
 import type { ConversionReport, FileSet, InterchangeDataset } from './model.ts'
 
 export * from './model.ts'
@@ -39,6 +40,7 @@ export type FormatEntry = {
  */
 export const FORMATS: Partial<Record<FormatName, FormatEntry>> = {
   coco: { import: importCoco, export: exportCoco, multiFile: false, mediaType: 'application/json' },
+  yolo: { import: importYolo, export: exportYolo, multiFile: true, mediaType: 'application/zip' },
   labelstudio: {
     import: importLabelStudio,
     export: exportLabelStudio,

@@ -1,0 +1,277 @@
+import { decodeText } from '../common/json.ts'
+import { ReportBuilder } from '../common/report.ts'
+import {
+  FormatError,
+  type ConversionReport,
+  type FileSet,
+  type InterchangeDataset,
+  type InterchangeItem,
+  type InterchangeRegion,
+} from '../model.ts'
+import { baseName, extName, isImagePath, itemKey, normalizePath } from '../paths.ts'
+import { deriveSubsetAndPath, labelCandidates, readYoloConfig } from './layout.ts'
+import {
+  cornersToRbox,
+  isRectangle,
+  lineToBbox,
+  lineToPoints,
+  parseLabelFile,
+  type ClampCounter,
+  type RawLine,
+} from './lines.ts'
+
+/** What a YOLO dataset was made for; decides how 4-point lines and export geometry are read. */
+export type YoloTask = 'detect' | 'segment' | 'obb'
+
+export type YoloImportOptions = {
+  /**
+   * Displayed size of an image (EXIF orientation applied), by its path in the FileSet, or in a
+   * list file when the image is not in the set. YOLO is normalised to the displayed image, so an
+   * image whose size is unknown keeps its item but loses its regions, with a warning.
+   */
+  sizeOf?: (path: string) => { width: number; height: number } | undefined
+  /**
+   * How to read `class x1 y1 ... x4 y4` lines. `auto` (default) reads them as rotated boxes when
+   * every such line in the dataset is a rectangle in pixels and no other polygon occurs, else as
+   * polygons. A `concord` manifest in data.yaml overrides `auto`.
+   */
+  task?: YoloTask | 'auto'
+  /** Images the caller already has, for a labels-only upload: dataset paths such as `images/train/a.jpg`. */
+  images?: string[]
+}
+
+type ImageEntry = { subset: string; path: string; present: boolean; label?: string }
+
+/**
+ * Reads a YOLO dataset: Ultralytics (`data.yaml`, `images/<split>`, `labels/<split>`), darknet
+ * (`obj.data`, `obj.names`, `train.txt`, labels beside images) or loose folders with a names
+ * file. Items come from the images present or listed; an image without a label file, or with an
+ * empty one, is an item with no regions. Label files without an image are reported, not read.
+ */
+export function importYolo(
+  input: FileSet,
+  options: YoloImportOptions = {},
+): { dataset: InterchangeDataset; report: ConversionReport } {
+  const files: FileSet = new Map()
+  for (const [path, bytes] of input) files.set(normalizePath(path), bytes)
+  const report = new ReportBuilder()
+  const config = readYoloConfig(files)
+  const images = collectImages(files, config, options)
+
+  const labelUsers = new Map<string, string[]>()
+  for (const [file, entry] of images) {
+    const label = labelCandidates(file).find((c) => files.has(c) && !config.configFiles.has(c))
+    if (!label) continue
+    entry.label = label
+    labelUsers.set(label, [...(labelUsers.get(label) ?? []), file])
+  }
+  for (const [label, users] of labelUsers) {
+    if (users.length > 1) {
+      report.warn({
+        code: 'other',
+        message: `one label file serves ${users.length} images (${users.join(', ')})`,
+        file: label,
+      })
+    }
+  }
+  reportOrphanLabels(files, config.configFiles, labelUsers, report)
+
+  const parsed = new Map<string, RawLine[]>()
+  for (const label of labelUsers.keys()) {
+    parsed.set(label, parseLabelFile(label, decodeText(files.get(label)!)))
+  }
+  const names = config.names ?? inventNames(parsed, report)
+  for (const lines of parsed.values()) {
+    for (const line of lines) {
+      if (line.classIndex >= names.length) {
+        throw new FormatError(
+          line.file,
+          `line ${line.line}`,
+          `class index ${line.classIndex} is not in the names list (${names.length} classes)`,
+        )
+      }
+    }
+  }
+
+  const sizes = new Map<string, { width: number; height: number }>()
+  for (const file of images.keys()) {
+    const size = options.sizeOf?.(file)
+    if (size && size.width > 0 && size.height > 0) sizes.set(file, size)
+  }
+  const task = options.task && options.task !== 'auto' ? options.task : config.manifest?.task
+  const quadsAreBoxes = task ? task === 'obb' : guessQuadsAreBoxes(images, parsed, sizes)
+
+  const counter: ClampCounter = { clamped: 0 }
+  const items: InterchangeItem[] = []
+  const keys = new Set<string>()
+  for (const [file, entry] of images) {
+    let { subset, path } = entry
+    if (keys.has(itemKey(subset, path))) {
+      report.warn({ code: 'other', message: `item key taken; keyed by its full path`, file })
+      ;({ subset, path } = { subset: '', path: file })
+    }
+    keys.add(itemKey(subset, path))
+    const size = sizes.get(file)
+    const lines = entry.label ? (parsed.get(entry.label) ?? []) : []
+    const item: InterchangeItem = {
+      key: itemKey(subset, path),
+      subset,
+      path,
+      regions: [],
+      tags: [],
+    }
+    if (size) Object.assign(item, { width: size.width, height: size.height })
+    if (lines.length > 0 && !size) {
+      report.warn({
+        code: 'missing-size',
+        message: `image size unknown: ${lines.length} regions not read`,
+        file,
+        count: lines.length,
+      })
+    } else if (size) {
+      for (const line of lines) {
+        item.regions.push(toRegion(line, names, size, quadsAreBoxes, counter, report))
+      }
+    }
+    if (!entry.present && !entry.label) {
+      report.count('unmatched-image', 'listed image is absent and has no label file', file)
+    }
+    items.push(item)
+  }
+  if (counter.clamped > 0) {
+    report.count(
+      'clamped',
+      'coordinates slightly outside [0, 1] clamped',
+      undefined,
+      counter.clamped,
+    )
+  }
+
+  items.sort((a, b) => a.key.localeCompare(b.key))
+  const labels = [...new Set(names)].map((name) => ({ name }))
+  if (labels.length < names.length) {
+    report.warn({ code: 'other', message: 'the names list repeats a class; repeats are merged' })
+  }
+  return { dataset: { labels, items }, report: report.build() }
+}
+
+function collectImages(
+  files: FileSet,
+  config: ReturnType<typeof readYoloConfig>,
+  options: YoloImportOptions,
+): Map<string, ImageEntry> {
+  const images = new Map<string, ImageEntry>()
+  const fromManifest = new Map((config.manifest?.items ?? []).map((item) => [item.image, item]))
+  const add = (file: string, subset: string, path: string) => {
+    if (images.has(file)) return
+    const known = fromManifest.get(file)
+    const entry = known ? { subset: known.subset, path: known.path } : { subset, path }
+    images.set(file, { ...entry, present: files.has(file) })
+  }
+  for (const split of config.splits) {
+    const subset = config.manifest?.subsets?.[split.key] ?? split.key
+    for (const { file, dir } of split.images) {
+      add(
+        file,
+        subset,
+        dir ? file.slice(dir.length + 1) : deriveSubsetAndPath(file, config.root).path,
+      )
+    }
+  }
+  const unlisted = [...files.keys(), ...(options.images ?? []).map(normalizePath)]
+  for (const file of unlisted) {
+    if (!isImagePath(file) || images.has(file)) continue
+    const derived = deriveSubsetAndPath(file, config.root)
+    add(file, derived.subset, derived.path)
+  }
+  return images
+}
+
+/** A `.txt` that no image claims is reported when it sits in a labels folder or reads as labels. */
+function reportOrphanLabels(
+  files: FileSet,
+  configFiles: Set<string>,
+  used: Map<string, string[]>,
+  report: ReportBuilder,
+): void {
+  for (const [file, bytes] of files) {
+    if (extName(file).toLowerCase() !== '.txt' || configFiles.has(file) || used.has(file)) continue
+    const inLabels = file.split('/').some((s) => /^(labels|annotations)$/i.test(s))
+    let looksLikeLabels = false
+    try {
+      looksLikeLabels = parseLabelFile(file, decodeText(bytes)).length > 0
+    } catch {
+      looksLikeLabels = false
+    }
+    if (inLabels || looksLikeLabels) {
+      report.warn({ code: 'unmatched-image', message: 'label file has no image; not read', file })
+    }
+  }
+}
+
+/** Without a names list, classes are named by their index, and the report says so. */
+function inventNames(parsed: Map<string, RawLine[]>, report: ReportBuilder): string[] {
+  let max = -1
+  for (const lines of parsed.values()) for (const l of lines) max = Math.max(max, l.classIndex)
+  report.warn({
+    code: 'other',
+    message: 'no names list (data.yaml, obj.names, classes.txt); classes named by index',
+  })
+  return Array.from({ length: max + 1 }, (_, i) => String(i))
+}
+
+/** Reads every 8-value line as a rotated box only if each one is a rectangle in pixels. */
+function guessQuadsAreBoxes(
+  images: Map<string, ImageEntry>,
+  parsed: Map<string, RawLine[]>,
+  sizes: Map<string, { width: number; height: number }>,
+): boolean {
+  let quads = 0
+  for (const [file, entry] of images) {
+    const size = sizes.get(file)
+    for (const line of entry.label ? (parsed.get(entry.label) ?? []) : []) {
+      const n = line.values.length - (line.values.length % 2)
+      if (n > 4 && n !== 8) return false
+      if (n !== 8 || !size) continue
+      quads += 1
+      const corners = { ...line, values: line.values.slice(0, 8) }
+      if (!isRectangle(lineToPoints(corners, size.width, size.height, { clamped: 0 }))) return false
+    }
+  }
+  return quads > 0
+}
+
+function toRegion(
+  line: RawLine,
+  names: string[],
+  size: { width: number; height: number },
+  quadsAreBoxes: boolean,
+  counter: ClampCounter,
+  report: ReportBuilder,
+): InterchangeRegion {
+  const label = names[line.classIndex]!
+  const n = line.values.length
+  const base = { label, attributes: {}, sourceId: `${baseName(line.file)}:${line.line}` }
+  // An odd count past the geometry is a confidence, as Ultralytics writes with save_conf.
+  const scored = n % 2 === 1
+  const score = scored ? line.values[n - 1]! : undefined
+  const values = scored ? line.values.slice(0, -1) : line.values
+  const raw = { ...line, values }
+  const extra = score === undefined ? {} : { score, source: 'model' as const }
+  if (values.length === 4) {
+    return {
+      ...base,
+      ...extra,
+      kind: 'bbox',
+      geometry: lineToBbox(raw, size.width, size.height, counter),
+    }
+  }
+  const points = lineToPoints(raw, size.width, size.height, counter)
+  if (values.length === 8 && quadsAreBoxes) {
+    if (!isRectangle(points)) {
+      report.count('other', 'oriented box corners are not a rectangle; fitted', line.file)
+    }
+    return { ...base, ...extra, kind: 'rbox', geometry: cornersToRbox(points) }
+  }
+  return { ...base, ...extra, kind: 'polygon', geometry: { points } }
+}

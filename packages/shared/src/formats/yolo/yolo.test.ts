@@ -1,0 +1,416 @@
+import fc from 'fast-check'
+import { parse as parseYaml } from 'yaml'
+import { describe, expect, it } from 'vitest'
+import { rboxCorners } from '../../geometry/index.ts'
+import {
+  FormatError,
+  type FileSet,
+  type InterchangeDataset,
+  type InterchangeItem,
+} from '../model.ts'
+import { exportYolo, importYolo } from './index.ts'
+
+const enc = (text: string) => new TextEncoder().encode(text)
+const dec = (bytes: Uint8Array | undefined) => new TextDecoder().decode(bytes)
+const IMAGE = new Uint8Array([0xff, 0xd8])
+
+function fileSet(entries: Record<string, string | Uint8Array>): FileSet {
+  return new Map(Object.entries(entries).map(([k, v]) => [k, typeof v === 'string' ? enc(v) : v]))
+}
+
+const sizeIs = (width: number, height: number) => () => ({ width, height })
+
+function item(
+  path: string,
+  regions: InterchangeItem['regions'],
+  subset = 'train',
+): InterchangeItem {
+  const key = subset ? `${subset}:${path}` : path
+  return { key, subset, path, width: 200, height: 100, regions, tags: [] }
+}
+
+/** Asserts two boxes agree to 1e-9 px: float noise, never a rounding step. */
+function expectSameBox(got: unknown, want: Record<string, number>): void {
+  for (const [key, value] of Object.entries(want)) {
+    expect((got as Record<string, number>)[key]).toBeCloseTo(value, 9)
+  }
+}
+
+function importError(files: FileSet): FormatError {
+  try {
+    importYolo(files, { sizeOf: sizeIs(100, 100) })
+  } catch (error) {
+    if (error instanceof FormatError) return error
+    throw error
+  }
+  throw new Error('expected a FormatError')
+}
+
+describe('importYolo layouts', () => {
+  it('reads an Ultralytics layout with a names map, keeping images without labels', () => {
+    const { dataset, report } = importYolo(
+      fileSet({
+        'data.yaml': 'path: .\ntrain: images/train\nval: images/val\nnames:\n  0: cat\n  1: dog\n',
+        'images/train/a.jpg': IMAGE,
+        'images/train/b.jpg': IMAGE,
+        'images/val/a.jpg': IMAGE,
+        'labels/train/a.txt': '1 0.5 0.5 0.2 0.4\n',
+        'labels/train/b.txt': '',
+      }),
+      { sizeOf: sizeIs(200, 100) },
+    )
+    expect(dataset.labels.map((l) => l.name)).toEqual(['cat', 'dog'])
+    expect(dataset.items.map((i) => i.key)).toEqual(['train:a.jpg', 'train:b.jpg', 'val:a.jpg'])
+    const a = dataset.items[0]!
+    expect(a.regions).toHaveLength(1)
+    expect(a.regions[0]).toMatchObject({ kind: 'bbox', label: 'dog' })
+    expectSameBox(a.regions[0]!.geometry, { x: 80, y: 30, w: 40, h: 40 })
+    expect(dataset.items[1]!.regions).toEqual([])
+    expect(dataset.items[2]!.regions).toEqual([])
+    expect(report.warnings).toEqual([])
+  })
+
+  it('reads a darknet layout whose lists carry the data/ prefix of the machine it came from', () => {
+    const { dataset } = importYolo(
+      fileSet({
+        'obj.data': 'classes = 2\ntrain = data/train.txt\nnames = data/obj.names\n',
+        'obj.names': 'a\nb\n',
+        'train.txt': 'data/obj_train_data/1.jpg\n',
+        'obj_train_data/1.jpg': IMAGE,
+        'obj_train_data/1.txt': '1 0.5 0.5 1 1\n',
+      }),
+      { sizeOf: sizeIs(10, 10) },
+    )
+    expect(dataset.items).toHaveLength(1)
+    expect(dataset.items[0]).toMatchObject({ subset: 'train', path: 'obj_train_data/1.jpg' })
+    expect(dataset.items[0]!.regions[0]).toMatchObject({
+      label: 'b',
+      geometry: { x: 0, y: 0, w: 10, h: 10 },
+    })
+  })
+
+  it('reads names from a names list given as a yaml list', () => {
+    const { dataset } = importYolo(
+      fileSet({
+        'data.yaml': 'names: [x, y]\n',
+        'images/p.png': IMAGE,
+        'labels/p.txt': '0 0.5 0.5 0.5 0.5',
+      }),
+      { sizeOf: sizeIs(10, 10) },
+    )
+    expect(dataset.items[0]).toMatchObject({ subset: '', path: 'p.png' })
+    expect(dataset.items[0]!.regions[0]!.label).toBe('x')
+  })
+
+  it('reports a label file whose image is absent', () => {
+    const { dataset, report } = importYolo(
+      fileSet({
+        'classes.txt': 'a\n',
+        'images/x.jpg': IMAGE,
+        'labels/ghost.txt': '0 0.5 0.5 0.1 0.1',
+      }),
+      { sizeOf: sizeIs(10, 10) },
+    )
+    expect(dataset.items).toHaveLength(1)
+    expect(report.warnings).toContainEqual(
+      expect.objectContaining({ code: 'unmatched-image', file: 'labels/ghost.txt' }),
+    )
+  })
+
+  it('keeps the item but reports its regions when the image size is unknown', () => {
+    const { dataset, report } = importYolo(
+      fileSet({ 'classes.txt': 'a\n', 'images/x.jpg': IMAGE, 'labels/x.txt': '0 0.5 0.5 0.1 0.1' }),
+    )
+    expect(dataset.items[0]!.regions).toEqual([])
+    expect(report.warnings).toContainEqual(
+      expect.objectContaining({ code: 'missing-size', count: 1 }),
+    )
+  })
+})
+
+describe('importYolo values', () => {
+  it('refuses a class index outside the names list, naming the file and line', () => {
+    const error = importError(
+      fileSet({
+        'classes.txt': 'a\nb\n',
+        'images/x.jpg': IMAGE,
+        'labels/x.txt': '0 .5 .5 .1 .1\n\n2 .5 .5 .1 .1',
+      }),
+    )
+    expect(error.file).toBe('labels/x.txt')
+    expect(error.where).toBe('line 3')
+  })
+
+  it('clamps small overshoots and counts them, refusing large ones', () => {
+    const files = fileSet({
+      'classes.txt': 'a\n',
+      'images/x.jpg': IMAGE,
+      'labels/x.txt': '0 0.5 0.5 1.0004 0.5',
+    })
+    const { dataset, report } = importYolo(files, { sizeOf: sizeIs(100, 100) })
+    expect(dataset.items[0]!.regions[0]!.geometry).toEqual({ x: 0, y: 25, w: 100, h: 50 })
+    expect(report.warnings).toContainEqual(expect.objectContaining({ code: 'clamped', count: 2 }))
+    files.set('labels/x.txt', enc('0 0.5 0.5 1.2 0.5'))
+    expect(importError(files).where).toBe('line 1')
+  })
+
+  it('reads four corners as a rotated box in pixels on a non-square image', () => {
+    const rbox = { cx: 100, cy: 50, w: 60, h: 20, angle: 30 }
+    const corners = rboxCorners(rbox).flatMap(([x, y]) => [x / 200, y / 100])
+    const { dataset } = importYolo(
+      fileSet({
+        'classes.txt': 'a\n',
+        'images/x.jpg': IMAGE,
+        'labels/x.txt': `0 ${corners.join(' ')}`,
+      }),
+      { sizeOf: sizeIs(200, 100) },
+    )
+    const region = dataset.items[0]!.regions[0]!
+    expect(region.kind).toBe('rbox')
+    for (const [key, value] of Object.entries(rbox)) {
+      expect((region.geometry as Record<string, number>)[key]).toBeCloseTo(value, 6)
+    }
+  })
+
+  it('reads four corners that are no rectangle as a polygon', () => {
+    const { dataset } = importYolo(
+      fileSet({
+        'classes.txt': 'a\n',
+        'images/x.jpg': IMAGE,
+        'labels/x.txt': '0 0.1 0.1 0.9 0.2 0.5 0.9 0.2 0.6',
+      }),
+      { sizeOf: sizeIs(100, 100) },
+    )
+    expect(dataset.items[0]!.regions[0]!.kind).toBe('polygon')
+  })
+
+  it('reads a trailing confidence as a model score', () => {
+    const { dataset } = importYolo(
+      fileSet({
+        'classes.txt': 'a\n',
+        'images/x.jpg': IMAGE,
+        'labels/x.txt': '0 0.5 0.5 0.2 0.2 0.87',
+      }),
+      { sizeOf: sizeIs(100, 100) },
+    )
+    expect(dataset.items[0]!.regions[0]).toMatchObject({
+      kind: 'bbox',
+      score: 0.87,
+      source: 'model',
+    })
+  })
+})
+
+describe('exportYolo', () => {
+  const dataset: InterchangeDataset = {
+    labels: [{ name: 'a' }, { name: 'b' }],
+    items: [
+      item('x.jpg', [
+        {
+          kind: 'rbox',
+          label: 'b',
+          geometry: { cx: 100, cy: 50, w: 40, h: 20, angle: 90 },
+          attributes: {},
+        },
+        {
+          kind: 'polygon',
+          label: 'a',
+          geometry: {
+            points: [
+              [0, 0],
+              [50, 10],
+              [20, 40],
+            ],
+          },
+          attributes: {},
+        },
+      ]),
+      item('empty.jpg', []),
+    ],
+  }
+
+  it('writes bounds for rotated boxes and polygons in detect, and reports both', () => {
+    const { files, report } = exportYolo(dataset)
+    expect(dec(files.get('labels/train/x.txt'))).toBe(
+      '1 0.500000 0.500000 0.100000 0.400000\n0 0.125000 0.200000 0.250000 0.400000\n',
+    )
+    expect(report.lossiness.map((l) => l.kind).sort()).toEqual(['polygon', 'rbox'])
+  })
+
+  it('writes an empty label file for an image without regions', () => {
+    const { files } = exportYolo(dataset)
+    expect(files.has('labels/train/empty.txt')).toBe(true)
+    expect(dec(files.get('labels/train/empty.txt'))).toBe('')
+  })
+
+  it('writes names as a map and a split per subset', () => {
+    const yaml = parseYaml(dec(exportYolo(dataset).files.get('data.yaml')))
+    expect(yaml.names).toEqual({ 0: 'a', 1: 'b' })
+    expect(yaml.train).toBe('images/train')
+  })
+
+  it('clips a box past the edge and never writes a value outside [0, 1]', () => {
+    const { files, report } = exportYolo({
+      labels: [{ name: 'a' }],
+      items: [
+        item('x.jpg', [
+          { kind: 'bbox', label: 'a', geometry: { x: -5, y: 90, w: 50, h: 30 }, attributes: {} },
+        ]),
+      ],
+    })
+    expect(dec(files.get('labels/train/x.txt'))).toBe('0 0.112500 0.950000 0.225000 0.100000\n')
+    expect(report.warnings).toContainEqual(expect.objectContaining({ code: 'clipped', count: 1 }))
+  })
+
+  it('gives two images that differ only in extension distinct label files that read back', () => {
+    const box = { kind: 'bbox' as const, label: 'a', attributes: {} }
+    const source: InterchangeDataset = {
+      labels: [{ name: 'a' }],
+      items: [
+        item('a.jpg', [{ ...box, geometry: { x: 0, y: 0, w: 10, h: 10 } }]),
+        item('a.png', [{ ...box, geometry: { x: 20, y: 20, w: 10, h: 10 } }]),
+        item('a_png.png', []),
+      ],
+    }
+    const { files, images } = exportYolo(source)
+    const labelFiles = [...files.keys()].filter((p) => p.startsWith('labels/'))
+    expect(new Set(labelFiles).size).toBe(3)
+    const withImages = new Map(files)
+    for (const path of images.values()) withImages.set(path, IMAGE)
+    const back = importYolo(withImages, { sizeOf: sizeIs(200, 100) }).dataset
+    const byKey = new Map(back.items.map((i) => [i.key, i]))
+    for (const original of source.items) {
+      const read = byKey.get(original.key)
+      expect(read?.regions).toHaveLength(original.regions.length)
+      original.regions.forEach((region, i) => {
+        expectSameBox(read!.regions[i]!.geometry, region.geometry as Record<string, number>)
+      })
+    }
+  })
+
+  it('brings subsets back, including items without a subset', () => {
+    const source: InterchangeDataset = {
+      labels: [],
+      items: [item('a.jpg', [], ''), item('a.jpg', [], 'train'), item('b.jpg', [], 'Validation')],
+    }
+    const { files, images } = exportYolo(source)
+    for (const path of images.values()) files.set(path, IMAGE)
+    const back = importYolo(files, { sizeOf: sizeIs(200, 100) }).dataset
+    expect(back.items.map((i) => i.key).sort()).toEqual(source.items.map((i) => i.key).sort())
+  })
+})
+
+describe('exportYolo then importYolo', () => {
+  const W = 640
+  const H = 360
+  const roundTrip = (source: InterchangeDataset, task: 'detect' | 'segment' | 'obb') => {
+    const { files, images } = exportYolo(source, { task })
+    for (const path of images.values()) files.set(path, IMAGE)
+    return importYolo(files, { sizeOf: () => ({ width: W, height: H }) }).dataset
+  }
+  const sized = (regions: InterchangeItem['regions']): InterchangeDataset => ({
+    labels: [{ name: 'a' }, { name: 'b' }],
+    items: [
+      {
+        key: 'train:p.jpg',
+        subset: 'train',
+        path: 'p.jpg',
+        width: W,
+        height: H,
+        regions,
+        tags: [],
+      },
+    ],
+  })
+  const label = fc.constantFrom('a', 'b')
+
+  it('gives the same boxes back within 6 decimals (detect)', () => {
+    const bbox = fc
+      .record({
+        x: fc.double({ min: 0, max: W - 1, noNaN: true }),
+        y: fc.double({ min: 0, max: H - 1, noNaN: true }),
+        label,
+      })
+      .chain(({ x, y, label }) =>
+        fc.record({
+          label: fc.constant(label),
+          geometry: fc.record({
+            x: fc.constant(x),
+            y: fc.constant(y),
+            w: fc.double({ min: 0.5, max: W - x, noNaN: true }),
+            h: fc.double({ min: 0.5, max: H - y, noNaN: true }),
+          }),
+        }),
+      )
+    fc.assert(
+      fc.property(fc.array(bbox, { maxLength: 5 }), (boxes) => {
+        const regions = boxes.map((b) => ({ kind: 'bbox' as const, attributes: {}, ...b }))
+        const back = roundTrip(sized(regions), 'detect').items[0]!.regions
+        expect(back).toHaveLength(regions.length)
+        back.forEach((region, i) => {
+          const want = regions[i]!.geometry
+          const got = region.geometry as typeof want
+          expect(region.label).toBe(regions[i]!.label)
+          expect(Math.abs(got.x - want.x) / W).toBeLessThanOrEqual(1.5e-6)
+          expect(Math.abs(got.y - want.y) / H).toBeLessThanOrEqual(1.5e-6)
+          expect(Math.abs(got.x + got.w - want.x - want.w) / W).toBeLessThanOrEqual(1.5e-6)
+          expect(Math.abs(got.y + got.h - want.y - want.h) / H).toBeLessThanOrEqual(1.5e-6)
+        })
+      }),
+    )
+  })
+
+  it('gives the same polygons back within 6 decimals (segment)', () => {
+    const point = fc.tuple(
+      fc.double({ min: 0, max: W, noNaN: true }),
+      fc.double({ min: 0, max: H, noNaN: true }),
+    )
+    const polygon = fc.record({ label, points: fc.array(point, { minLength: 5, maxLength: 12 }) })
+    fc.assert(
+      fc.property(fc.array(polygon, { maxLength: 4 }), (polygons) => {
+        const regions = polygons.map(({ label, points }) => ({
+          kind: 'polygon' as const,
+          label,
+          attributes: {},
+          geometry: { points: points as [number, number][] },
+        }))
+        const back = roundTrip(sized(regions), 'segment').items[0]!.regions
+        expect(back.map((r) => r.kind)).toEqual(regions.map(() => 'polygon'))
+        back.forEach((region, i) => {
+          const got = (region.geometry as { points: [number, number][] }).points
+          regions[i]!.geometry.points.forEach(([x, y], j) => {
+            expect(Math.abs(got[j]![0] - x) / W).toBeLessThanOrEqual(5e-7 + 1e-12)
+            expect(Math.abs(got[j]![1] - y) / H).toBeLessThanOrEqual(5e-7 + 1e-12)
+          })
+        })
+      }),
+    )
+  })
+
+  it('gives the same rotated boxes back within 6 decimals (obb)', () => {
+    const rbox = fc.record({
+      label,
+      geometry: fc.record({
+        cx: fc.double({ min: 150, max: W - 150, noNaN: true }),
+        cy: fc.double({ min: 150, max: H - 150, noNaN: true }),
+        w: fc.double({ min: 10, max: 200, noNaN: true }),
+        h: fc.double({ min: 10, max: 200, noNaN: true }),
+        angle: fc.double({ min: -179, max: 180, noNaN: true }),
+      }),
+    })
+    fc.assert(
+      fc.property(fc.array(rbox, { maxLength: 4 }), (boxes) => {
+        const regions = boxes.map((b) => ({ kind: 'rbox' as const, attributes: {}, ...b }))
+        const back = roundTrip(sized(regions), 'obb').items[0]!.regions
+        back.forEach((region, i) => {
+          expect(region.kind).toBe('rbox')
+          const got = rboxCorners(region.geometry as (typeof regions)[number]['geometry'])
+          rboxCorners(regions[i]!.geometry).forEach(([x, y], j) => {
+            expect(Math.abs(got[j]![0] - x) / W).toBeLessThanOrEqual(2e-6)
+            expect(Math.abs(got[j]![1] - y) / H).toBeLessThanOrEqual(2e-6)
+          })
+        })
+      }),
+    )
+  })
+})

@@ -11,6 +11,7 @@ import {
   rleBbox,
 } from '../../geometry/index.ts'
 import type { Box } from '../../geometry/index.ts'
+import { declaredBox } from '../common/declared-box.ts'
 import type { ReportBuilder } from '../common/report.ts'
 import type { InterchangeItem, InterchangeRegion } from '../model.ts'
 import type { CocoAnnotationOut } from './schema.ts'
@@ -22,9 +23,6 @@ export type CocoAnnotationOptions = {
   /** How masks are written: a counts list (readable by any tool) or pycocotools' compressed string. */
   rle?: 'uncompressed' | 'compressed'
 }
-
-/** How far, in pixels per edge, a file's bbox may sit from the geometry and still be kept. */
-const KEPT_BBOX_TOLERANCE = 1
 
 type Slot = { regions: InterchangeRegion[] }
 
@@ -128,7 +126,7 @@ export function instanceToAnnotation(
     const counts = options.rle === 'compressed' ? encodeRleString(maskGeometry.counts) : [...maskGeometry.counts]
     segmentation = { counts, size: [maskGeometry.height, maskGeometry.width] }
     area = rleArea(maskGeometry)
-    shapeBox = rleBbox(maskGeometry)
+    shapeBox = mask ? keptBbox(carried, rleBbox(maskGeometry)) : rleBbox(maskGeometry)
   } else if (polygons.length > 0) {
     const rings = polygons.flatMap((p) => [p.points, ...(p.parts ?? [])])
     segmentation = rings.map(flattenPoints)
@@ -172,20 +170,10 @@ export function instanceToAnnotation(
   return out
 }
 
-/** Keeps the box a file gave for an unedited polygon (see {@link KEPT_BBOX_TOLERANCE}). */
+/** The file's box for an instance made of one unedited shape, else the geometry's bounds. */
 function keptBbox(regions: InterchangeRegion[], bounds: Box): Box {
-  const polygons = regions.filter((r) => r.kind === 'polygon')
-  const stored = polygons.length === 1 ? polygons[0]?.extra?.cocoBbox : undefined
-  if (!Array.isArray(stored) || stored.length !== 4 || !stored.every((v) => typeof v === 'number')) {
-    return bounds
-  }
-  const [x, y, w, h] = stored as number[]
-  const close =
-    Math.abs(x! - bounds.x) <= KEPT_BBOX_TOLERANCE &&
-    Math.abs(y! - bounds.y) <= KEPT_BBOX_TOLERANCE &&
-    Math.abs(x! + w! - (bounds.x + bounds.w)) <= KEPT_BBOX_TOLERANCE &&
-    Math.abs(y! + h! - (bounds.y + bounds.h)) <= KEPT_BBOX_TOLERANCE
-  return close ? { x: x!, y: y!, w: w!, h: h! } : bounds
+  const shapes = regions.filter((r) => r.kind === 'polygon' || r.kind === 'mask')
+  return shapes.length === 1 ? declaredBox(shapes[0]!, bounds) : bounds
 }
 
 function mergePolygons(polygons: PolygonGeometry[]): PolygonGeometry {

@@ -49,7 +49,12 @@ export function annotationToRegions(ann: CocoAnnotation, ctx: AnnotationContext)
       })
     }
   } else if (seg && !Array.isArray(seg)) {
-    regions.push({ ...base, kind: 'mask', geometry: readRle(seg, ctx) })
+    regions.push({
+      ...base,
+      kind: 'mask',
+      geometry: readRle(seg, ctx),
+      ...(ann.bbox ? { extra: { cocoBbox: [...ann.bbox] } } : {}),
+    })
   }
 
   const keypoints = ann.keypoints?.length ? readKeypoints(ann, ctx) : undefined

@@ -8,6 +8,7 @@ import {
   rboxCorners,
   rleBbox,
 } from '../../geometry/index.ts'
+import { declaredBox } from '../common/declared-box.ts'
 import { encodeText } from '../common/json.ts'
 import { ReportBuilder } from '../common/report.ts'
 import type {
@@ -230,7 +231,7 @@ function regionValues(
       const polygon = region.geometry
       if (task !== 'segment') {
         report.lossy('polygon', `written as its bounding box in a ${task} file`)
-        return box(boundsOfPoints(outerRings(polygon).flat()))
+        return box(declaredBox(region, boundsOfPoints(outerRings(polygon).flat())))
       }
       if (polygon.holes?.length) report.lossy('polygon', 'holes dropped')
       if (polygon.parts?.length) report.lossy('polygon', 'parts written as separate objects')
@@ -250,7 +251,7 @@ function regionValues(
         return []
       }
       report.lossy('mask', 'written as its bounding box')
-      return box(rleBbox(region.geometry))
+      return box(declaredBox(region, rleBbox(region.geometry)))
     case 'point':
     case 'keypoints':
       // TODO(#3): Ultralytics pose export (kpt_shape) for keypoints.

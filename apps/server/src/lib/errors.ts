@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   conflict: 409,
   too_large: 413,
   unsupported_media_type: 415,
+  too_many_requests: 429,
   internal: 500,
 } as const satisfies Record<string, ContentfulStatusCode>
 

@@ -1,0 +1,68 @@
+import { labelSchema, REGION_KINDS } from '@concord/shared'
+import { z } from 'zod'
+import { PROJECT_ROLES } from '../../auth/roles.ts'
+
+/** Response shapes, written as zod so that the OpenAPI description is generated from them. */
+export const errorResponseSchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.record(z.string(), z.unknown()).optional(),
+  }),
+})
+
+export const userResponseSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  isAdmin: z.boolean(),
+})
+
+export const projectResponseSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  createdAt: z.string(),
+  role: z.enum(PROJECT_ROLES),
+  labels: z.array(labelSchema),
+})
+
+export const assetResponseSchema = z.object({
+  id: z.string(),
+  projectId: z.string(),
+  fileName: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+  document: z.string(),
+  regionCount: z.number().int(),
+  imageUrl: z.string(),
+  thumbnailUrl: z.string(),
+})
+
+export const memberResponseSchema = z.object({
+  userId: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(PROJECT_ROLES),
+})
+
+export const reportEntrySchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  file: z.string().optional(),
+  path: z.string().optional(),
+  count: z.number().optional(),
+})
+
+export const uploadResponseSchema = z.object({
+  assets: z.array(assetResponseSchema),
+  errors: z.array(
+    z.object({ fileName: z.string(), code: z.string(), status: z.number(), message: z.string() }),
+  ),
+})
+
+export const importResponseSchema = z.object({
+  imported: z.object({ images: z.number(), regions: z.number(), labels: z.number() }),
+  warnings: z.array(reportEntrySchema),
+})
+
+export const regionKindSchema = z.enum(REGION_KINDS)

@@ -1,4 +1,5 @@
 import { exportCoco, importCoco } from './coco/index.ts'
+import { exportCocoResults, importCocoResults } from './coco-results/index.ts'
 import { exportLabelStudio, importLabelStudio } from './labelstudio/index.ts'
 import { exportYolo, importYolo } from './yolo/index.ts'
 import type { ConversionReport, FileSet, InterchangeDataset } from './model.ts'
@@ -41,6 +42,12 @@ export type FormatEntry = {
 export const FORMATS: Partial<Record<FormatName, FormatEntry>> = {
   coco: { import: importCoco, export: exportCoco, multiFile: false, mediaType: 'application/json' },
   yolo: { import: importYolo, export: exportYolo, multiFile: true, mediaType: 'application/zip' },
+  'coco-results': {
+    import: importCocoResults,
+    export: exportCocoResults,
+    multiFile: false,
+    mediaType: 'application/json',
+  },
   labelstudio: {
     import: importLabelStudio,
     export: exportLabelStudio,

@@ -164,7 +164,9 @@ function readResults(results: LsResult[], where: string, ctx: ReadContext, prov:
     }
     const region = r.id != null ? byId.get(String(r.id)) : undefined
     if (region) {
-      region.attributes[r.from_name ?? r.type] = values
+      // A single text answer reads back as the string it was written from.
+      region.attributes[r.from_name ?? r.type] =
+        r.type === 'textarea' && values.length === 1 ? values[0] : values
     } else if (r.type === 'choices') {
       for (const v of values) if (!item.tags.includes(v)) item.tags.push(v)
     } else {

@@ -1,0 +1,137 @@
+import type { BboxGeometry } from '../../domain/region.ts'
+import { boundsOfPoints, clipBbox, outerRings, rboxBounds, rleBbox } from '../../geometry/index.ts'
+import { encodeText } from '../common/json.ts'
+import { ReportBuilder } from '../common/report.ts'
+import type { ConversionReport, FileSet, InterchangeDataset, InterchangeRegion } from '../model.ts'
+import { NameAllocator, baseName, extName, stripExt } from '../paths.ts'
+import type { VocConvention } from './import.ts'
+import { buildXml, formatCoordinate, type XmlNode } from './xml.ts'
+
+export type VocExportOptions = { convention?: VocConvention }
+
+export type VocExportResult = {
+  files: FileSet
+  report: ConversionReport
+  /** Where each item's image belongs in the export (`JPEGImages/<id><ext>`), by item key. */
+  images: Map<string, string>
+}
+
+/** Attributes VOC has elements for; everything else goes to `<attributes>` as CVAT writes it. */
+const NATIVE = ['pose', 'truncated', 'difficult', 'occluded'] as const
+
+/**
+ * Writes a VOCdevkit tree: `Annotations/<id>.xml` per item, `ImageSets/Main/<subset>.txt` per
+ * named subset. VOC is flat, so ids are the image's base name, made unique with `_2`, `_3`
+ * when names repeat across folders or subsets. Boxes are clipped to the image when its size is
+ * known; rotated boxes, polygons, lines and masks become their bounds (reported as lossy).
+ */
+export function exportVoc(
+  dataset: InterchangeDataset,
+  options: VocExportOptions = {},
+): VocExportResult {
+  const offset = (options.convention ?? 'one-based') === 'one-based' ? 1 : 0
+  const report = new ReportBuilder()
+  const files: FileSet = new Map()
+  const images = new Map<string, string>()
+  const ids = new NameAllocator()
+  const lists = new Map<string, string[]>()
+
+  for (const item of dataset.items) {
+    const ext = extName(item.path) || '.jpg'
+    const id = ids.allocate(stripExt(baseName(item.path)) || 'image')
+    if (id !== stripExt(baseName(item.path))) {
+      report.count('renumbered', 'image names repeat across folders; later ones get a suffix')
+    }
+    if (item.path.includes('/')) report.count('other', 'VOC is flat: image folders dropped')
+    images.set(item.key, `JPEGImages/${id}${ext}`)
+    if (item.subset) {
+      const list = item.subset.replace(/[^\w.-]/g, '_')
+      lists.set(list, [...(lists.get(list) ?? []), id])
+    }
+    if (item.tags.length > 0) report.lossy('tag', 'VOC has no image tags', item.tags.length)
+
+    const objects: XmlNode[] = []
+    for (const region of item.regions) {
+      const bounds = regionBounds(region, report)
+      if (!bounds) continue
+      const { box, clipped } =
+        item.width && item.height
+          ? clipBbox(bounds, item.width, item.height)
+          : { box: bounds, clipped: false }
+      if (clipped) report.count('clipped', 'box clipped to the image')
+      objects.push(objectXml(region, box, offset, report))
+    }
+    const annotation: XmlNode = {
+      folder: 'JPEGImages',
+      filename: `${id}${ext}`,
+      ...(item.width && item.height
+        ? { size: { width: item.width, height: item.height, depth: 3 } }
+        : {}),
+      segmented: 0,
+      object: objects,
+    }
+    files.set(`Annotations/${id}.xml`, encodeText(buildXml({ annotation })))
+  }
+  for (const [list, members] of lists) {
+    files.set(`ImageSets/Main/${list}.txt`, encodeText(members.map((id) => `${id}\n`).join('')))
+  }
+  return { files, report: report.build(), images }
+}
+
+function regionBounds(region: InterchangeRegion, report: ReportBuilder): BboxGeometry | undefined {
+  switch (region.kind) {
+    case 'bbox':
+      return region.geometry
+    case 'rbox':
+      report.lossy('rbox', 'VOC has no rotation: written as the axis-aligned bounds')
+      return rboxBounds(region.geometry)
+    case 'polygon':
+      report.lossy('polygon', 'written as its bounding box')
+      return boundsOfPoints(outerRings(region.geometry).flat())
+    case 'polyline':
+      report.lossy('polyline', 'written as its bounding box')
+      return boundsOfPoints(region.geometry.points)
+    case 'mask':
+      report.lossy('mask', 'written as its bounding box')
+      return rleBbox(region.geometry)
+    case 'point':
+    case 'keypoints':
+      report.lossy(region.kind, 'VOC carries no points; not written')
+      return undefined
+  }
+}
+
+function objectXml(
+  region: InterchangeRegion,
+  box: BboxGeometry,
+  offset: number,
+  report: ReportBuilder,
+): XmlNode {
+  const attrs = region.attributes
+  const flag = (value: unknown) => (typeof value === 'boolean' ? Number(value) : value)
+  const object: XmlNode = { name: region.label, pose: attrs.pose ?? 'Unspecified' }
+  object.truncated = flag(attrs.truncated ?? false)
+  object.difficult = flag(attrs.difficult ?? false)
+  if (attrs.occluded !== undefined) object.occluded = flag(attrs.occluded)
+  object.bndbox = {
+    xmin: formatCoordinate(box.x + offset),
+    ymin: formatCoordinate(box.y + offset),
+    // One-based xmax is the last pixel inside: x + w - 1 + 1; continuous xmax is x + w as well.
+    xmax: formatCoordinate(box.x + box.w),
+    ymax: formatCoordinate(box.y + box.h),
+  }
+  const extra: XmlNode[] = []
+  for (const [name, value] of Object.entries(attrs)) {
+    if ((NATIVE as readonly string[]).includes(name)) continue
+    if (value !== null && typeof value === 'object') {
+      report.lossy('attribute', 'VOC attributes are scalars; structured values not written')
+      continue
+    }
+    extra.push({ name, value: value === null ? '' : String(value) })
+  }
+  if (extra.length > 0) object.attributes = { attribute: extra }
+  if (region.score !== undefined && region.score !== null) {
+    report.lossy('attribute', 'VOC has no score')
+  }
+  return object
+}

@@ -1,0 +1,306 @@
+import { decodeText } from '../common/json.ts'
+import { ReportBuilder } from '../common/report.ts'
+import {
+  FormatError,
+  type ConversionReport,
+  type FileSet,
+  type InterchangeDataset,
+  type InterchangeItem,
+  type InterchangeLabel,
+  type InterchangeRegion,
+} from '../model.ts'
+import {
+  baseName,
+  dirName,
+  extName,
+  isImagePath,
+  itemKey,
+  normalizePath,
+  stripExt,
+} from '../paths.ts'
+import { childOf, childrenOf, parseXml, scalarOf, textOf, type XmlNode } from './xml.ts'
+
+/**
+ * How VOC coordinates map to pixels.
+ *
+ * - `one-based` (default, what the PASCAL VOC devkit and labelImg write): integers index pixels
+ *   from 1, and `xmax` is the last pixel inside the box. So `x = xmin - 1` and
+ *   `w = xmax - xmin + 1`; polygon vertices move by -1. A file with `xmin=1, xmax=10` covers the
+ *   first ten pixels, `[0, 10)` in the workspace.
+ * - `zero-based-continuous`: coordinates are already continuous pixels from 0 (some converters
+ *   write those): `x = xmin`, `w = xmax - xmin`, vertices as written.
+ *
+ * Float corners are read as they are in either convention; nothing is rounded on import.
+ */
+export type VocConvention = 'one-based' | 'zero-based-continuous'
+
+export type VocImportOptions = {
+  convention?: VocConvention
+  /** Displayed size by image path, for annotations without a `<size>`. */
+  sizeOf?: (path: string) => { width: number; height: number } | undefined
+}
+
+/** Object children that are geometry or structure rather than attributes. */
+const STRUCTURE = new Set(['name', 'bndbox', 'polygon', 'part', 'actions', 'attributes'])
+/** Flags VOC writes as 0/1 that the workspace holds as booleans. */
+const FLAGS = new Set(['truncated', 'difficult', 'occluded'])
+
+/**
+ * Reads Pascal VOC XML: single files, or a VOCdevkit tree (`Annotations/`, `JPEGImages/`,
+ * `ImageSets/Main/<subset>.txt`). The item is named after the XML file (`000001.xml` is image
+ * `000001`), as the VOC devkit and the training tools that read it do; when `<filename>` says
+ * otherwise the report warns. The extension comes from the image in `JPEGImages/`, else from
+ * `<filename>`, else `.jpg`.
+ */
+export function importVoc(
+  input: FileSet,
+  options: VocImportOptions = {},
+): { dataset: InterchangeDataset; report: ConversionReport } {
+  const files: FileSet = new Map()
+  for (const [path, bytes] of input) files.set(normalizePath(path), bytes)
+  const report = new ReportBuilder()
+  const oneBased = (options.convention ?? 'one-based') === 'one-based'
+  const subsets = readSubsets(files)
+  const labels = readLabelmap(files)
+  const labelNames = new Set(labels.map((l) => l.name))
+  const useLabel = (name: string) => {
+    if (labelNames.has(name)) return
+    labelNames.add(name)
+    labels.push({ name })
+  }
+  const imagesByStem = new Map<string, string>()
+  for (const path of files.keys()) {
+    if (isImagePath(path)) imagesByStem.set(stripExt(path).toLowerCase(), path)
+  }
+
+  const items = new Map<string, InterchangeItem>()
+  const addItem = (id: string, dir: string, extHint: string, imageDir: string) => {
+    const image = imagesByStem.get(joinDir(imageDir, id).toLowerCase())
+    const ext = image ? extName(image) : extHint || '.jpg'
+    const subset = subsets.get(id) ?? ''
+    const path = joinDir(dir, `${id}${ext}`)
+    const item: InterchangeItem = {
+      key: itemKey(subset, path),
+      subset,
+      path,
+      regions: [],
+      tags: [],
+    }
+    items.set(joinDir(imageDir, id), item)
+    return { item, image }
+  }
+
+  const xmlFiles = [...files.keys()].filter((p) => extName(p).toLowerCase() === '.xml').sort()
+  for (const file of xmlFiles) {
+    const doc = parseXml(file, decodeText(files.get(file)!), ['object', 'part', 'attribute'])
+    const annotation = childOf(doc, 'annotation')
+    if (!annotation) {
+      report.warn({ code: 'skipped', message: 'not a VOC annotation (no <annotation>)', file })
+      continue
+    }
+    const id = stripExt(baseName(file))
+    const inDevkit = /(^|\/)Annotations$/i.test(dirName(file))
+    const imageDir = inDevkit ? dirName(file).replace(/Annotations$/i, 'JPEGImages') : dirName(file)
+    const filename = textOf(annotation.filename) ?? ''
+    if (filename && stripExt(baseName(normalizePath(filename))) !== id) {
+      report.warn({
+        code: 'other',
+        message: `<filename> names ${filename}; the item follows the XML's own name, ${id}`,
+        file,
+      })
+    }
+    const { item, image } = addItem(id, inDevkit ? '' : dirName(file), extName(filename), imageDir)
+    const size = childOf(annotation, 'size')
+    const width = Number(textOf(size?.width) || NaN)
+    const height = Number(textOf(size?.height) || NaN)
+    const known = width > 0 && height > 0 ? { width, height } : options.sizeOf?.(image ?? item.path)
+    if (known) Object.assign(item, { width: known.width, height: known.height })
+    else report.count('missing-size', 'no <size> and no size from the caller')
+
+    childrenOf(annotation, 'object').forEach((object, index) => {
+      const where = `annotation/object[${index}]`
+      const regions = readObject(file, where, object, index + 1, oneBased)
+      for (const region of regions) {
+        useLabel(region.label)
+        item.regions.push(region)
+      }
+    })
+  }
+
+  // Images present or listed without an annotation are items with no regions.
+  const covered = new Set([...items.values()].map((item) => stripExt(baseName(item.path))))
+  for (const image of imagesByStem.values()) {
+    const id = stripExt(baseName(image))
+    if (covered.has(id)) continue
+    covered.add(id)
+    const inDevkit = /(^|\/)JPEGImages$/i.test(dirName(image))
+    addItem(id, inDevkit ? '' : dirName(image), extName(image), dirName(image))
+  }
+  for (const id of subsets.keys()) {
+    if (!covered.has(id)) addItem(id, '', '', '')
+  }
+  return {
+    dataset: { labels, items: [...items.values()].sort((a, b) => a.key.localeCompare(b.key)) },
+    report: report.build(),
+  }
+}
+
+function joinDir(dir: string, name: string): string {
+  return dir ? `${dir}/${name}` : name
+}
+
+function number(file: string, where: string, text: string | undefined): number {
+  const value = Number(text)
+  if (text === undefined || text.trim() === '' || !Number.isFinite(value)) {
+    throw new FormatError(file, where, `expected a number, found ${JSON.stringify(text ?? null)}`)
+  }
+  return value
+}
+
+function readObject(
+  file: string,
+  where: string,
+  object: XmlNode,
+  group: number,
+  oneBased: boolean,
+): InterchangeRegion[] {
+  const label = textOf(object.name)
+  if (!label) throw new FormatError(file, `${where}/name`, 'object without a name')
+  const attributes = readAttributes(object)
+  const offset = oneBased ? 1 : 0
+  const parts = childrenOf(object, 'part')
+  const base = { label, attributes, sourceId: group, ...(parts.length ? { group } : {}) }
+  const regions: InterchangeRegion[] = []
+
+  const polygon = childOf(object, 'polygon')
+  const box = childOf(object, 'bndbox')
+  if (polygon) {
+    const points = readPolygon(file, `${where}/polygon`, polygon).map(
+      ([x, y]): [number, number] => [x - offset, y - offset],
+    )
+    if (points.length < 3) throw new FormatError(file, `${where}/polygon`, 'fewer than 3 points')
+    regions.push({ ...base, kind: 'polygon', geometry: { points } })
+  } else if (box) {
+    regions.push({
+      ...base,
+      kind: 'bbox',
+      geometry: readBox(file, `${where}/bndbox`, box, oneBased),
+    })
+  } else {
+    throw new FormatError(file, where, 'object without <bndbox> or <polygon>')
+  }
+
+  parts.forEach((part, i) => {
+    const partWhere = `${where}/part[${i}]`
+    const partBox = childOf(part, 'bndbox')
+    const name = textOf(part.name)
+    if (!partBox || !name) throw new FormatError(file, partWhere, 'part without a name or <bndbox>')
+    regions.push({
+      kind: 'bbox',
+      label: name,
+      attributes: { part_of: label },
+      group,
+      geometry: readBox(file, `${partWhere}/bndbox`, partBox, oneBased),
+    })
+  })
+  return regions
+}
+
+function readBox(file: string, where: string, box: XmlNode, oneBased: boolean) {
+  const [xmin, ymin, xmax, ymax] = (['xmin', 'ymin', 'xmax', 'ymax'] as const).map((k) =>
+    number(file, `${where}/${k}`, textOf(box[k])),
+  ) as [number, number, number, number]
+  const extra = oneBased ? 1 : 0
+  const w = xmax - xmin + extra
+  const h = ymax - ymin + extra
+  if (w < 0 || h < 0) throw new FormatError(file, where, 'xmax or ymax lies before xmin or ymin')
+  return { x: xmin - extra, y: ymin - extra, w, h }
+}
+
+/** `<x1>..<y1>..` pairs (CVAT, datumaro) or `<pt><x/><y/></pt>` lists (LabelMe-style). */
+function readPolygon(file: string, where: string, polygon: XmlNode): [number, number][] {
+  const points: [number, number][] = []
+  const pts = polygon.pt
+  if (pts !== undefined) {
+    for (const [i, pt] of (Array.isArray(pts) ? pts : [pts]).entries()) {
+      const node = (pt ?? {}) as XmlNode
+      points.push([
+        number(file, `${where}/pt[${i}]/x`, textOf(node.x)),
+        number(file, `${where}/pt[${i}]/y`, textOf(node.y)),
+      ])
+    }
+    return points
+  }
+  for (let i = 1; polygon[`x${i}`] !== undefined; i++) {
+    points.push([
+      number(file, `${where}/x${i}`, textOf(polygon[`x${i}`])),
+      number(file, `${where}/y${i}`, textOf(polygon[`y${i}`])),
+    ])
+  }
+  return points
+}
+
+/** Every scalar child of an object, plus `<attributes>` and `<actions>`, as region attributes. */
+function readAttributes(object: XmlNode): Record<string, unknown> {
+  const attributes: Record<string, unknown> = {}
+  for (const [tag, value] of Object.entries(object)) {
+    if (STRUCTURE.has(tag) || tag.startsWith('@_')) continue
+    // Leaves parse as strings (or as objects with #text when they carry XML attributes).
+    const text = typeof value === 'string' ? value : textOfLeaf(value)
+    if (text === undefined) continue
+    const scalar = scalarOf(text)
+    attributes[tag] = FLAGS.has(tag) && (scalar === 0 || scalar === 1) ? scalar === 1 : scalar
+  }
+  const actions = childOf(object, 'actions')
+  for (const [action, value] of Object.entries(actions ?? {})) {
+    attributes[action] = scalarOf(textOf(value) ?? '') === 1
+  }
+  const list = childOf(object, 'attributes')
+  for (const attribute of list ? childrenOf(list, 'attribute') : []) {
+    const name = textOf(attribute.name)
+    if (name) attributes[name] = scalarOf(textOf(attribute.value) ?? '')
+  }
+  return attributes
+}
+
+function textOfLeaf(value: unknown): string | undefined {
+  return value && typeof value === 'object' && '#text' in value ? textOf(value) : undefined
+}
+
+/** Subset of each image id from `ImageSets/Main/<subset>.txt`; the smallest list wins (train over trainval). */
+function readSubsets(files: FileSet): Map<string, string> {
+  const lists: { name: string; ids: string[] }[] = []
+  const main = [...files.keys()].filter((p) => /(^|\/)ImageSets\/Main\/[^/]+\.txt$/i.test(p))
+  for (const path of main) {
+    const rows = decodeText(files.get(path)!)
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !line.startsWith('#'))
+    // Per-class lists (`cat_train.txt`) carry a second column; subset lists do not.
+    if (rows.length === 0 || rows.some((row) => /\s/.test(row))) continue
+    lists.push({ name: stripExt(baseName(path)), ids: rows })
+  }
+  lists.sort((a, b) => b.ids.length - a.ids.length)
+  const subsets = new Map<string, string>()
+  for (const list of lists) for (const id of list.ids) subsets.set(id, list.name)
+  return subsets
+}
+
+/** Labels and colours from a datumaro-style `labelmap.txt` (`name:r,g,b:parts:actions`). */
+function readLabelmap(files: FileSet): InterchangeLabel[] {
+  const path = [...files.keys()].find((p) => baseName(p).toLowerCase() === 'labelmap.txt')
+  if (!path) return []
+  const labels: InterchangeLabel[] = []
+  for (const line of decodeText(files.get(path)!).split(/\r?\n/)) {
+    if (line.trim() === '' || line.startsWith('#')) continue
+    const [name, rgb] = line.split(':')
+    if (!name) continue
+    const channels = (rgb ?? '').split(',').map(Number)
+    const color =
+      channels.length === 3 && channels.every((c) => Number.isInteger(c) && c >= 0 && c < 256)
+        ? `#${channels.map((c) => c.toString(16).padStart(2, '0')).join('')}`
+        : undefined
+    labels.push(color ? { name, color } : { name })
+  }
+  return labels
+}

@@ -1,0 +1,80 @@
+import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser'
+import { FormatError } from '../model.ts'
+
+/** A parsed XML element: attributes under `@_name`, children by tag, text under `#text`. */
+export type XmlNode = Record<string, unknown>
+
+/**
+ * Parses XML into plain objects, leaving every value a string so that `<depth/>`, `0.0597` and
+ * `Unspecified` all survive as written. Tags listed in `arrays` are always arrays. Malformed XML
+ * is a FormatError with the line and column.
+ */
+export function parseXml(file: string, text: string, arrays: readonly string[]): XmlNode {
+  const valid = XMLValidator.validate(text)
+  if (valid !== true) {
+    throw new FormatError(file, `line ${valid.err.line}:${valid.err.col}`, valid.err.msg)
+  }
+  const parser = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    parseTagValue: false,
+    parseAttributeValue: false,
+    trimValues: true,
+    isArray: (name) => arrays.includes(name),
+  })
+  return parser.parse(text) as XmlNode
+}
+
+/** Serialises plain objects (same shape as {@link parseXml} returns) as indented XML. */
+export function buildXml(root: XmlNode): string {
+  const builder = new XMLBuilder({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    format: true,
+    indentBy: '  ',
+    suppressEmptyNode: true,
+  })
+  return `<?xml version="1.0" encoding="utf-8"?>\n${builder.build(root) as string}`
+}
+
+/** The text of a child element, or undefined when it is absent. */
+export function textOf(node: unknown): string | undefined {
+  if (node === undefined || node === null) return undefined
+  if (typeof node === 'string') return node
+  if (typeof node === 'object' && '#text' in node) return String((node as XmlNode)['#text'])
+  if (typeof node === 'object') return ''
+  return String(node)
+}
+
+/** A child element as an object; an empty element (`<size/>`) reads as an empty one. */
+export function childOf(node: XmlNode, tag: string): XmlNode | undefined {
+  const child = node[tag]
+  if (child === undefined || child === null) return undefined
+  if (typeof child === 'object' && !Array.isArray(child)) return child as XmlNode
+  return {}
+}
+
+/** A child list, for tags parsed as arrays. */
+export function childrenOf(node: XmlNode, tag: string): XmlNode[] {
+  const child = node[tag]
+  if (!Array.isArray(child)) return []
+  return child.map((c) => (c && typeof c === 'object' ? (c as XmlNode) : {}))
+}
+
+/**
+ * A scalar as the most specific value it spells: `true`/`false` become booleans, plain numbers
+ * become numbers (`0`/`1` too; the caller decides whether they are flags), `''` becomes null.
+ */
+export function scalarOf(text: string): string | number | boolean | null {
+  if (text === '') return null
+  if (text === 'true' || text === 'True') return true
+  if (text === 'false' || text === 'False') return false
+  // `0003` stays text: its zeros mean something to whoever wrote it.
+  return /^-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?$/.test(text) ? Number(text) : text
+}
+
+/** Writes a coordinate with at most 6 decimals and no trailing zeros. */
+export function formatCoordinate(value: number): string {
+  const rounded = Math.round(value * 1e6) / 1e6
+  return String(Object.is(rounded, -0) ? 0 : rounded)
+}

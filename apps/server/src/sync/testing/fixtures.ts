@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { count, eq } from 'drizzle-orm'
 import pg from 'pg'
 import { openDatabase, type Database } from '../../db/client.ts'
-import { assets, projectMembers, projects, users } from '../../db/schema.ts'
+import { assets, documentUpdates, projectMembers, projects, users } from '../../db/schema.ts'
 import { newId } from '../../lib/ids.ts'
 import type { SyncUser } from '../access.ts'
 
@@ -159,4 +160,13 @@ export function stubAuthenticate(people: SyncUser[]) {
     const token = new URL(url, 'http://localhost').searchParams.get('token')
     return (token && byId.get(token)) || null
   }
+}
+
+/** How many entries a document's update log holds now. */
+export async function countLogEntries(database: Database, name: string): Promise<number> {
+  const [row] = await database.db
+    .select({ n: count() })
+    .from(documentUpdates)
+    .where(eq(documentUpdates.documentName, name))
+  return row?.n ?? 0
 }

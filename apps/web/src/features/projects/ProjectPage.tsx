@@ -1,0 +1,38 @@
+import { Link } from 'wouter'
+import { errorText } from '../../app/api.ts'
+import { TokensSection } from '../tokens/TokensSection.tsx'
+import { AssetGrid } from './AssetGrid.tsx'
+import { InterchangeSection } from './InterchangeSection.tsx'
+import { LabelsSection } from './LabelsSection.tsx'
+import { MembersSection } from './MembersSection.tsx'
+import { useProject } from './queries.ts'
+import { UploadSection } from './UploadSection.tsx'
+
+/** A project: its assets first, then the schema, people, data in and out, tokens. */
+export function ProjectPage({ projectId }: { projectId: string }) {
+  const project = useProject(projectId)
+  if (project.isPending) return <p className="page muted">Loading…</p>
+  if (project.error) return <p className="page error">{errorText(project.error)}</p>
+  const p = project.data
+  const lead = p.role === 'lead'
+  return (
+    <main className="page">
+      <div className="page-title">
+        <h1 data-testid="project-title">{p.name}</h1>
+        <span className="muted">your role: {p.role}</span>
+        <span className="spacer" />
+        <Link href="/">All projects</Link>
+      </div>
+      <UploadSection projectId={p.id} />
+      <AssetGrid projectId={p.id} />
+      <div className="columns">
+        <LabelsSection project={p} canEdit={lead} />
+        <MembersSection projectId={p.id} canAdd={lead} />
+      </div>
+      <div className="columns">
+        <InterchangeSection projectId={p.id} />
+        <TokensSection />
+      </div>
+    </main>
+  )
+}

@@ -5,10 +5,16 @@ import { api, errorText } from '../../app/api.ts'
 import { projectKeys } from './queries.ts'
 
 /**
- * Formats the server imports and exports. A new format is one more entry here once the
- * server's `?format=` accepts it.
+ * Formats offered for import and export, by the server's `?format=` name. Multi-file formats
+ * take a zip. TODO(#3): add CVAT, LabelMe and Concord's own format once the server registers them.
  */
-export const INTERCHANGE_FORMATS = [{ id: 'coco', name: 'COCO JSON', accept: '.json,application/json' }] as const
+export const INTERCHANGE_FORMATS = [
+  { id: 'coco', name: 'COCO JSON', accept: '.json,.zip' },
+  { id: 'coco-results', name: 'COCO results (predictions)', accept: '.json' },
+  { id: 'yolo', name: 'YOLO (zip)', accept: '.zip' },
+  { id: 'voc', name: 'Pascal VOC (XML or zip)', accept: '.xml,.zip' },
+  { id: 'labelstudio', name: 'Label Studio JSON', accept: '.json' },
+] as const
 
 type ImportResult = { imported: { images: number; regions: number; labels: number }; warnings: unknown[] }
 
@@ -18,12 +24,15 @@ export function InterchangeSection({ projectId }: { projectId: string }) {
   const [formatId, setFormatId] = useState<string>(INTERCHANGE_FORMATS[0].id)
   const format = INTERCHANGE_FORMATS.find((f) => f.id === formatId) ?? INTERCHANGE_FORMATS[0]
   const importFile = useMutation({
-    mutationFn: async (file: File) =>
-      api<ImportResult>(`/api/projects/${projectId}/import?format=${format.id}`, {
+    mutationFn: async (file: File) => {
+      const query = new URLSearchParams({ format: format.id, fileName: file.name })
+      // The file goes as it is; the server tells a zip from its bytes and reads the rest by format.
+      return api<ImportResult>(`/api/projects/${projectId}/import?${query}`, {
         method: 'POST',
-        body: await file.text(),
-        headers: { 'content-type': 'application/json' },
-      }),
+        body: file,
+        headers: { 'content-type': file.type || 'application/octet-stream' },
+      })
+    },
     onSuccess: () => {
       void client.invalidateQueries({ queryKey: projectKeys.one(projectId) })
       void client.invalidateQueries({ queryKey: projectKeys.assets(projectId) })

@@ -4,7 +4,7 @@ import * as decoding from 'lib0/decoding'
 import WebSocket from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
-import { MESSAGE_SAVED } from '@concord/shared'
+import { addRegion, deleteRegion, getRegionsMap, MESSAGE_SAVED, updateRegion } from '@concord/shared'
 import type { Config } from '@concord/server/config'
 import { logger } from '@concord/server/lib/logger'
 import { createSyncServer, type SyncServer, type SyncUser } from '@concord/server/sync/index'
@@ -170,3 +170,36 @@ export function createRandom(seed: number) {
     },
   }
 }
+
+const LABELS = ['car', 'person', 'bike', 'dog'] as const
+
+/** One random edit through the shared accessors: add, move, relabel or delete a region. */
+export function editAtRandom(
+  doc: Y.Doc,
+  by: string,
+  random: ReturnType<typeof createRandom>,
+  tag: string,
+): void {
+  const ids = [...getRegionsMap(doc).keys()].sort()
+  const roll = random.next()
+  if (ids.length === 0 || roll < 0.35) {
+    const x = random.int(600)
+    const y = random.int(400)
+    addRegion(
+      doc,
+      { id: `r${tag}`, kind: 'bbox', labelId: random.pick(LABELS), geometry: { x, y, w: 20, h: 20 } },
+      by,
+    )
+    return
+  }
+  const id = random.pick(ids)
+  if (roll < 0.65) {
+    const geometry = { x: random.int(600), y: random.int(400), w: 1 + random.int(50), h: 1 + random.int(50) }
+    updateRegion(doc, id, { geometry }, by)
+  } else if (roll < 0.85) {
+    updateRegion(doc, id, { labelId: random.pick(LABELS) }, by)
+  } else {
+    deleteRegion(doc, id)
+  }
+}
+

@@ -1,16 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import {
-  addRegion,
-  deleteRegion,
-  getRegionsMap,
-  readRegions,
-  updateRegion,
-} from '@concord/shared'
+import { readRegions } from '@concord/shared'
 import { testDatabaseKinds } from '@concord/server/sync/testing/fixtures'
 import {
   connectClient,
   createRandom,
+  editAtRandom,
   sameState,
   startSyncHarness,
   waitFor,
@@ -18,7 +13,6 @@ import {
   type SyncHarness,
 } from '../support/sync-harness.ts'
 
-const LABELS = ['car', 'person', 'bike', 'dog'] as const
 const STEPS = 120
 
 /**
@@ -78,35 +72,6 @@ async function runConvergence(harness: SyncHarness, seed: number): Promise<void>
     expect(stored.length).toBeGreaterThan(0)
   } finally {
     reference.destroy()
-  }
-}
-
-function editAtRandom(
-  doc: Y.Doc,
-  by: string,
-  random: ReturnType<typeof createRandom>,
-  tag: string,
-): void {
-  const ids = [...getRegionsMap(doc).keys()].sort()
-  const roll = random.next()
-  if (ids.length === 0 || roll < 0.35) {
-    const x = random.int(600)
-    const y = random.int(400)
-    addRegion(
-      doc,
-      { id: `r${tag}`, kind: 'bbox', labelId: random.pick(LABELS), geometry: { x, y, w: 20, h: 20 } },
-      by,
-    )
-    return
-  }
-  const id = random.pick(ids)
-  if (roll < 0.65) {
-    const geometry = { x: random.int(600), y: random.int(400), w: 1 + random.int(50), h: 1 + random.int(50) }
-    updateRegion(doc, id, { geometry }, by)
-  } else if (roll < 0.85) {
-    updateRegion(doc, id, { labelId: random.pick(LABELS) }, by)
-  } else {
-    deleteRegion(doc, id)
   }
 }
 

@@ -1,6 +1,7 @@
 import { exportCoco, importCoco } from './coco/index.ts'
 import { exportCocoResults, importCocoResults } from './coco-results/index.ts'
 import { exportLabelStudio, importLabelStudio } from './labelstudio/index.ts'
+import { exportLabelme, importLabelme } from './labelme/index.ts'
 import { exportVoc, importVoc } from './voc/index.ts'
 import { exportYolo, importYolo } from './yolo/index.ts'
 import type { ConversionReport, FileSet, InterchangeDataset } from './model.ts'
@@ -50,6 +51,7 @@ export const FORMATS: Partial<Record<FormatName, FormatEntry>> = {
     mediaType: 'application/json',
   },
   voc: { import: importVoc, export: exportVoc, multiFile: true, mediaType: 'application/zip' },
+  labelme: { import: importLabelme, export: exportLabelme, multiFile: true, mediaType: 'application/zip' },
   labelstudio: {
     import: importLabelStudio,
     export: exportLabelStudio,

@@ -5,6 +5,7 @@ import { decodeText, encodeJson } from '../common/json.ts'
 import type { InterchangeRegion } from '../model.ts'
 import { FormatError } from '../model.ts'
 import { HEIGHT, WIDTH, bboxRegion, datasetOf, polygonRegion } from '../test-support/arbitraries.ts'
+import { expectClose } from '../test-support/close.ts'
 import { exportLabelStudio, importLabelStudio, labelStudioImagePath } from './index.ts'
 
 const files = (value: unknown) => new Map([['tasks.json', encodeJson(value)]])
@@ -112,20 +113,6 @@ const singlePolygon = polygonRegion.map((r): InterchangeRegion =>
   r.kind === 'polygon' ? { ...r, geometry: { points: r.geometry.points } } : r,
 )
 
-function close(a: unknown, b: unknown): void {
-  if (typeof a === 'number' && typeof b === 'number') {
-    expect(Math.abs(a - b)).toBeLessThan(1e-6)
-  } else if (Array.isArray(a) && Array.isArray(b)) {
-    expect(a.length).toBe(b.length)
-    a.forEach((v, i) => close(v, b[i]))
-  } else if (a && b && typeof a === 'object' && typeof b === 'object') {
-    expect(Object.keys(a).sort()).toEqual(Object.keys(b).sort())
-    for (const k of Object.keys(a)) close((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])
-  } else {
-    expect(a).toEqual(b)
-  }
-}
-
 describe('Label Studio round trip', () => {
   it('gives back boxes, rotated boxes, polygons and points within 1e-6 px', () => {
     const region = fc.oneof(bboxRegion, rboxRegion, singlePolygon, pointRegion).map((r) => ({ ...r, attributes: {} }))
@@ -135,7 +122,7 @@ describe('Label Studio round trip', () => {
         expect(back.items.map((i) => i.key)).toEqual(dataset.items.map((i) => i.key))
         for (const [i, item] of dataset.items.entries()) {
           const got = back.items[i]!.regions.map((r) => ({ kind: r.kind, label: r.label, geometry: r.geometry }))
-          close(got, item.regions.map((r) => ({ kind: r.kind, label: r.label, geometry: r.geometry })))
+          expectClose(got, item.regions.map((r) => ({ kind: r.kind, label: r.label, geometry: r.geometry })))
         }
       }),
       { numRuns: 40 },

@@ -1,5 +1,6 @@
 import { exportCoco, importCoco } from './coco/index.ts'
 import { exportCocoResults, importCocoResults } from './coco-results/index.ts'
+import { exportCvat, importCvat } from './cvat/index.ts'
 import { exportLabelStudio, importLabelStudio } from './labelstudio/index.ts'
 import { exportLabelme, importLabelme } from './labelme/index.ts'
 import { exportVoc, importVoc } from './voc/index.ts'
@@ -52,6 +53,7 @@ export const FORMATS: Partial<Record<FormatName, FormatEntry>> = {
   },
   voc: { import: importVoc, export: exportVoc, multiFile: true, mediaType: 'application/zip' },
   labelme: { import: importLabelme, export: exportLabelme, multiFile: true, mediaType: 'application/zip' },
+  cvat: { import: importCvat, export: exportCvat, multiFile: false, mediaType: 'application/xml' },
   labelstudio: {
     import: importLabelStudio,
     export: exportLabelStudio,

@@ -1,0 +1,198 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { rleFromBinary } from '../../geometry/index.ts'
+import {
+  FormatError,
+  type FileSet,
+  type InterchangeDataset,
+  type InterchangeRegion,
+} from '../model.ts'
+import { exportCvat, importCvat } from './index.ts'
+import { cvatMaskToRle, rleToCvatMask } from './mask.ts'
+
+const enc = (text: string) => new TextEncoder().encode(text)
+const one = (xml: string): FileSet => new Map([['annotations.xml', enc(xml)]])
+
+const META = `<meta><task><labels>
+  <label><name>car</name><color>#ff0000</color><attributes>
+    <attribute><name>parked</name><input_type>checkbox</input_type><values>false true</values></attribute>
+    <attribute><name>speed</name><input_type>number</input_type><values>0 100 1</values></attribute>
+    <attribute><name>plate</name><input_type>text</input_type><values></values></attribute>
+  </attributes></label>
+  <label><name>road</name></label>
+</labels></task></meta>`
+
+describe('importCvat', () => {
+  it('reads shapes, typed attributes, occluded, z_order and tags', () => {
+    const { dataset } = importCvat(
+      one(`<annotations><version>1.1</version>${META}
+      <image id="0" name="a.jpg" width="100" height="50">
+        <box label="car" occluded="1" xtl="1" ytl="2" xbr="11" ybr="22" z_order="3">
+          <attribute name="parked">true</attribute><attribute name="speed">2.5</attribute><attribute name="plate">0042</attribute>
+        </box>
+        <box label="car" xtl="10" ytl="10" xbr="30" ybr="20" rotation="45"/>
+        <polygon label="road" points="0,0;10,0;5,5"/>
+        <polyline label="road" points="0,0;10,10"/>
+        <points label="road" points="3,4"/>
+        <tag label="road"/>
+      </image></annotations>`),
+    )
+    expect(dataset.labels).toEqual([{ name: 'car', color: '#ff0000' }, { name: 'road' }])
+    const item = dataset.items[0]!
+    expect(item).toMatchObject({ key: 'a.jpg', width: 100, height: 50, tags: ['road'] })
+    expect(item.regions.map((r) => r.kind)).toEqual([
+      'bbox',
+      'rbox',
+      'polygon',
+      'polyline',
+      'point',
+    ])
+    expect(item.regions[0]).toMatchObject({
+      geometry: { x: 1, y: 2, w: 10, h: 20 },
+      attributes: { parked: true, speed: 2.5, plate: '0042', occluded: true, z_order: 3 },
+    })
+    expect(item.regions[1]!.geometry).toEqual({ cx: 20, cy: 15, w: 20, h: 10, angle: 45 })
+  })
+
+  it('keeps the same file name in two subsets as two items', () => {
+    const { dataset } = importCvat(
+      one(`<annotations><version>1.1</version>
+        <image id="0" name="img0.jpg" subset="Train" width="8" height="8"/>
+        <image id="0" name="img0.jpg" subset="Test" width="8" height="8"/></annotations>`),
+    )
+    expect(dataset.items.map((i) => i.key)).toEqual(['Train:img0.jpg', 'Test:img0.jpg'])
+  })
+
+  it('refuses a malformed point list, naming the shape', () => {
+    const files = one(
+      `<annotations><image id="0" name="a.jpg"><polygon label="x" points="1,2;3,x;5,6"/></image></annotations>`,
+    )
+    expect(() => importCvat(files)).toThrow(FormatError)
+    expect(() => importCvat(files)).toThrow(/image\[0\]\/polygon\[0\]/)
+  })
+
+  it('refuses malformed XML with its line', () => {
+    expect(() => importCvat(one('<annotations>\n<image name="a.jpg">\n</annotations>'))).toThrow(
+      /line \d+/,
+    )
+  })
+})
+
+describe('CVAT masks', () => {
+  it('convert between full-image COCO RLE and CVAT box RLE without change', () => {
+    const mask = fc
+      .record({ width: fc.integer({ min: 1, max: 12 }), height: fc.integer({ min: 1, max: 12 }) })
+      .chain(({ width, height }) =>
+        fc.record({
+          width: fc.constant(width),
+          height: fc.constant(height),
+          bits: fc.array(fc.integer({ min: 0, max: 1 }), {
+            minLength: width * height,
+            maxLength: width * height,
+          }),
+        }),
+      )
+    fc.assert(
+      fc.property(mask, ({ width, height, bits }) => {
+        const rle = rleFromBinary(bits, width, height)
+        const cvat = rleToCvatMask(rle)
+        if (bits.includes(1)) expect(cvatMaskToRle(cvat!, width, height)).toEqual(rle)
+        else expect(cvat).toBeUndefined()
+      }),
+    )
+  })
+})
+
+/** A region as text with numbers at 6 decimals and sorted attribute keys, for set comparison. */
+function canonical(region: InterchangeRegion): string {
+  const round = (_key: string, value: unknown) =>
+    typeof value === 'number' ? Math.round(value * 1e6) : value
+  const attributes = Object.fromEntries(
+    Object.entries(region.attributes).sort(([a], [b]) => a.localeCompare(b)),
+  )
+  return JSON.stringify([region.kind, region.label, region.geometry, attributes], round)
+}
+
+describe('exportCvat then importCvat', () => {
+  const coordinate = fc.integer({ min: 0, max: 100_000 }).map((n) => n / 1000)
+  const point = fc.tuple(coordinate, coordinate)
+  const attributes = fc.record(
+    {
+      occluded: fc.constant(true),
+      z_order: fc.integer({ min: 1, max: 5 }),
+      parked: fc.boolean(),
+      note: fc.constantFrom('a b', '0042'),
+    },
+    { requiredKeys: [] },
+  )
+  const region: fc.Arbitrary<InterchangeRegion> = fc
+    .oneof(
+      fc.record({
+        kind: fc.constant('bbox' as const),
+        geometry: fc.record({ x: coordinate, y: coordinate, w: coordinate, h: coordinate }),
+      }),
+      fc.record({
+        kind: fc.constant('rbox' as const),
+        geometry: fc.record({
+          cx: coordinate,
+          cy: coordinate,
+          w: coordinate,
+          h: coordinate,
+          angle: fc.integer({ min: 1, max: 359 }),
+        }),
+      }),
+      fc.record({
+        kind: fc.constant('polygon' as const),
+        geometry: fc.record({ points: fc.array(point, { minLength: 3, maxLength: 8 }) }),
+      }),
+      fc.record({
+        kind: fc.constant('polyline' as const),
+        geometry: fc.record({ points: fc.array(point, { minLength: 2, maxLength: 8 }) }),
+      }),
+      fc.record({
+        kind: fc.constant('point' as const),
+        geometry: fc.record({ x: coordinate, y: coordinate }),
+      }),
+    )
+    .chain((shape) =>
+      fc
+        .record({ label: fc.constantFrom('car', 'road'), attributes })
+        .map((rest) => ({ ...shape, ...rest }) as InterchangeRegion),
+    )
+
+  it('gives the same items, regions and attributes back', () => {
+    fc.assert(
+      fc.property(
+        fc.array(region, { maxLength: 6 }),
+        fc.constantFrom('', 'Train', 'Validation'),
+        (regions, subset) => {
+          const path = 'dir/a b.jpg'
+          const source: InterchangeDataset = {
+            labels: [{ name: 'car' }, { name: 'road' }],
+            items: [
+              {
+                key: subset ? `${subset}:${path}` : path,
+                subset,
+                path,
+                width: 640,
+                height: 480,
+                regions,
+                tags: ['road'],
+              },
+            ],
+          }
+          const back = importCvat(exportCvat(source).files).dataset
+          expect(back.items).toHaveLength(1)
+          const item = back.items[0]!
+          expect(item).toMatchObject({
+            key: source.items[0]!.key,
+            width: 640,
+            height: 480,
+            tags: ['road'],
+          })
+          expect(item.regions.map(canonical).sort()).toEqual(regions.map(canonical).sort())
+        },
+      ),
+    )
+  })
+})

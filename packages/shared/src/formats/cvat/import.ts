@@ -1,0 +1,257 @@
+import { decodeText } from '../common/json.ts'
+import { ReportBuilder } from '../common/report.ts'
+import {
+  FormatError,
+  type ConversionReport,
+  type FileSet,
+  type InterchangeDataset,
+  type InterchangeItem,
+  type InterchangeLabel,
+  type InterchangeRegion,
+} from '../model.ts'
+import { extName, itemKey, normalizePath } from '../paths.ts'
+import { childOf, childrenOf, parseXml, textOf, type XmlNode } from '../voc/xml.ts'
+import { cvatMaskToRle } from './mask.ts'
+
+export type CvatImportOptions = Record<string, never>
+
+const ARRAYS = [
+  'image',
+  'box',
+  'polygon',
+  'polyline',
+  'points',
+  'mask',
+  'tag',
+  'attribute',
+  'label',
+  'track',
+  'ellipse',
+  'cuboid',
+  'skeleton',
+]
+
+type AttributeTypes = Map<string, Map<string, string>>
+
+/**
+ * Reads CVAT for images XML 1.1: `<image>` elements with boxes (rotated when `rotation` is
+ * set), polygons, polylines, points, masks and tags, their `<attribute>` values typed by the
+ * label spec in `<meta>`, `occluded`, `z_order`, `group_id`. Items are keyed by the image's
+ * `subset` and full `name`, so the same file name in two subsets is two items.
+ */
+export function importCvat(
+  input: FileSet,
+  _options: CvatImportOptions = {},
+): { dataset: InterchangeDataset; report: ConversionReport } {
+  const report = new ReportBuilder()
+  const labels: InterchangeLabel[] = []
+  const labelNames = new Set<string>()
+  const attributeTypes: AttributeTypes = new Map()
+  const items = new Map<string, InterchangeItem>()
+
+  const xmlFiles = [...input.keys()].filter((p) => extName(p).toLowerCase() === '.xml').sort()
+  if (xmlFiles.length === 0) throw new FormatError('(upload)', undefined, 'no CVAT XML file')
+  for (const file of xmlFiles) {
+    const doc = parseXml(file, decodeText(input.get(file)!), ARRAYS)
+    const root = childOf(doc, 'annotations')
+    if (!root) throw new FormatError(file, undefined, 'not CVAT XML (no <annotations>)')
+    const version = textOf(root.version)
+    if (version && version !== '1.1') {
+      report.warn({ code: 'other', message: `CVAT XML version ${version}; read as 1.1`, file })
+    }
+    for (const label of readMetaLabels(root, attributeTypes)) {
+      if (labelNames.has(label.name)) continue
+      labelNames.add(label.name)
+      labels.push(label)
+    }
+    const tracks = childrenOf(root, 'track')
+    if (tracks.length > 0) {
+      // TODO(#3): read video tracks (interpolated shapes per frame) as one item per frame.
+      report.warn({
+        code: 'skipped',
+        message: 'video tracks are not read',
+        file,
+        count: tracks.length,
+      })
+    }
+    childrenOf(root, 'image').forEach((image, index) => {
+      const where = `annotations/image[${index}]`
+      const name = attr(image, 'name')
+      if (!name) throw new FormatError(file, where, 'image without a name')
+      const path = normalizePath(name)
+      const subset = attr(image, 'subset') ?? ''
+      const key = itemKey(subset, path)
+      let item = items.get(key)
+      if (item) {
+        report.warn({ code: 'other', message: `image ${key} appears twice; regions merged`, file })
+      } else {
+        item = { key, subset, path, regions: [], tags: [] }
+        const width = Number(attr(image, 'width'))
+        const height = Number(attr(image, 'height'))
+        if (width > 0 && height > 0) Object.assign(item, { width, height })
+        items.set(key, item)
+      }
+      readShapes(file, where, image, item, attributeTypes, report)
+    })
+  }
+
+  for (const item of items.values()) {
+    for (const label of [...item.regions.map((r) => r.label), ...item.tags]) {
+      if (labelNames.has(label)) continue
+      labelNames.add(label)
+      if (label === '') report.count('unknown-label', 'shapes without a label')
+      else {
+        labels.push({ name: label })
+        report.count('unknown-label', `label "${label}" is not in <meta>; added`)
+      }
+    }
+  }
+  return { dataset: { labels, items: [...items.values()] }, report: report.build() }
+}
+
+function attr(node: XmlNode, name: string): string | undefined {
+  const value = node[`@_${name}`]
+  return value === undefined ? undefined : String(value)
+}
+
+function readMetaLabels(root: XmlNode, types: AttributeTypes): InterchangeLabel[] {
+  const meta = childOf(root, 'meta')
+  if (!meta) return []
+  const labels: InterchangeLabel[] = []
+  for (const holder of ['task', 'project', 'job']) {
+    const node = childOf(meta, holder)
+    const list = node && childOf(node, 'labels')
+    for (const label of list ? childrenOf(list, 'label') : []) {
+      const name = textOf(label.name)
+      if (name === undefined || name === '') continue
+      const color = textOf(label.color)
+      labels.push(color ? { name, color } : { name })
+      const spec = childOf(label, 'attributes')
+      const byName = types.get(name) ?? new Map<string, string>()
+      for (const attribute of spec ? childrenOf(spec, 'attribute') : []) {
+        const attributeName = textOf(attribute.name)
+        if (attributeName) byName.set(attributeName, textOf(attribute.input_type) ?? 'text')
+      }
+      types.set(name, byName)
+    }
+  }
+  return labels
+}
+
+function typed(type: string | undefined, text: string): unknown {
+  if (type === 'checkbox') return text === 'true'
+  if (type === 'number') {
+    const value = Number(text)
+    return Number.isFinite(value) ? value : text
+  }
+  return text
+}
+
+function parsePoints(file: string, where: string, text: string | undefined): [number, number][] {
+  if (!text) throw new FormatError(file, where, 'shape without points')
+  return text.split(';').map((pair) => {
+    const [x, y] = pair.split(',').map(Number) as [number, number]
+    if (!Number.isFinite(x) || !Number.isFinite(y)) {
+      throw new FormatError(file, where, `bad point "${pair}"`)
+    }
+    return [x, y]
+  })
+}
+
+function coordinate(file: string, where: string, node: XmlNode, name: string): number {
+  const value = Number(attr(node, name))
+  if (!Number.isFinite(value)) throw new FormatError(file, `${where}/@${name}`, 'not a number')
+  return value
+}
+
+function readShapes(
+  file: string,
+  where: string,
+  image: XmlNode,
+  item: InterchangeItem,
+  types: AttributeTypes,
+  report: ReportBuilder,
+): void {
+  for (const kind of ['ellipse', 'cuboid', 'skeleton']) {
+    const count = childrenOf(image, kind).length
+    // TODO(#3): ellipses as polygons, skeletons as keypoints.
+    if (count > 0) report.count('skipped', `${kind} shapes are not read`, file, count)
+  }
+  for (const tag of childrenOf(image, 'tag')) item.tags.push(attr(tag, 'label') ?? '')
+
+  const common = (shape: XmlNode) => {
+    const label = attr(shape, 'label') ?? ''
+    const attributes: Record<string, unknown> = {}
+    const labelTypes = types.get(label)
+    for (const attribute of childrenOf(shape, 'attribute')) {
+      const name = attr(attribute, 'name')
+      if (name) attributes[name] = typed(labelTypes?.get(name), textOf(attribute) ?? '')
+    }
+    if (attr(shape, 'occluded') === '1') attributes.occluded = true
+    const z = Number(attr(shape, 'z_order') ?? 0)
+    if (z) attributes.z_order = z
+    const group = Number(attr(shape, 'group_id') ?? 0)
+    return {
+      label,
+      attributes,
+      source: attr(shape, 'source') === 'auto' ? ('model' as const) : ('human' as const),
+      ...(group ? { group } : {}),
+    }
+  }
+
+  const push = (region: InterchangeRegion) => item.regions.push(region)
+  childrenOf(image, 'box').forEach((box, i) => {
+    const at = `${where}/box[${i}]`
+    const [xtl, ytl, xbr, ybr] = ['xtl', 'ytl', 'xbr', 'ybr'].map((k) =>
+      coordinate(file, at, box, k),
+    ) as [number, number, number, number]
+    if (xbr < xtl || ybr < ytl) throw new FormatError(file, at, 'box with negative size')
+    const rotation = Number(attr(box, 'rotation') ?? 0)
+    const geometry = { x: xtl, y: ytl, w: xbr - xtl, h: ybr - ytl }
+    if (rotation) {
+      const { x, y, w, h } = geometry
+      push({
+        ...common(box),
+        kind: 'rbox',
+        geometry: { cx: x + w / 2, cy: y + h / 2, w, h, angle: rotation },
+      })
+    } else push({ ...common(box), kind: 'bbox', geometry })
+  })
+  childrenOf(image, 'polygon').forEach((shape, i) => {
+    const at = `${where}/polygon[${i}]`
+    const points = parsePoints(file, at, attr(shape, 'points'))
+    if (points.length < 3) throw new FormatError(file, at, 'polygon with fewer than 3 points')
+    push({ ...common(shape), kind: 'polygon', geometry: { points } })
+  })
+  childrenOf(image, 'polyline').forEach((shape, i) => {
+    const at = `${where}/polyline[${i}]`
+    const points = parsePoints(file, at, attr(shape, 'points'))
+    if (points.length < 2) throw new FormatError(file, at, 'polyline with fewer than 2 points')
+    push({ ...common(shape), kind: 'polyline', geometry: { points } })
+  })
+  childrenOf(image, 'points').forEach((shape, i) => {
+    const points = parsePoints(file, `${where}/points[${i}]`, attr(shape, 'points'))
+    if (points.length === 1) {
+      const [x, y] = points[0]!
+      push({ ...common(shape), kind: 'point', geometry: { x, y } })
+    } else {
+      const keypoints = points.map(([x, y]) => ({ x, y, v: 2 as const }))
+      push({ ...common(shape), kind: 'keypoints', geometry: { points: keypoints } })
+    }
+  })
+  childrenOf(image, 'mask').forEach((shape, i) => {
+    const at = `${where}/mask[${i}]`
+    if (!item.width || !item.height) {
+      report.count('missing-size', 'mask on an image without width and height not read', file)
+      return
+    }
+    const rle = (attr(shape, 'rle') ?? '').split(',').map((v) => Number(v.trim()))
+    if (rle.some((v) => !Number.isInteger(v) || v < 0))
+      throw new FormatError(file, at, 'bad mask rle')
+    const [left, top, width, height] = ['left', 'top', 'width', 'height'].map((k) =>
+      coordinate(file, at, shape, k),
+    ) as [number, number, number, number]
+    const geometry = cvatMaskToRle({ rle, left, top, width, height }, item.width, item.height)
+    push({ ...common(shape), kind: 'mask', geometry })
+  })
+}

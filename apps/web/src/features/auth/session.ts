@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
+import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query'
 import { api, ApiError, type User } from '../../app/api.ts'
 
 const ME_KEY = ['me'] as const
@@ -25,7 +25,7 @@ export function useSignIn() {
     mutationFn: (input: { email: string; password: string }) =>
       api<{ user: User }>('/api/auth/login', { method: 'POST', json: input }),
     onSuccess: ({ user }) => {
-      client.clear()
+      forgetAllBut(client, ME_KEY[0])
       client.setQueryData(ME_KEY, user)
     },
   })
@@ -36,8 +36,16 @@ export function useSignOut() {
   return useMutation({
     mutationFn: () => api<void>('/api/auth/logout', { method: 'POST' }),
     onSettled: () => {
-      client.clear()
+      forgetAllBut(client, ME_KEY[0])
       client.setQueryData(ME_KEY, null)
     },
   })
+}
+
+/**
+ * Drops every cached answer of the previous user. The `me` query itself stays: clearing it
+ * would detach the observer that decides between the sign-in page and the app.
+ */
+function forgetAllBut(client: QueryClient, keep: string): void {
+  client.removeQueries({ predicate: (q) => q.queryKey[0] !== keep })
 }

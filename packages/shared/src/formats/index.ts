@@ -1,4 +1,5 @@
 import { exportCoco, importCoco } from './coco/index.ts'
+import { exportConcord, importConcord } from './concord/index.ts'
 import { exportCocoResults, importCocoResults } from './coco-results/index.ts'
 import { exportCvat, importCvat } from './cvat/index.ts'
 import { exportLabelStudio, importLabelStudio } from './labelstudio/index.ts'
@@ -54,6 +55,7 @@ export const FORMATS: Partial<Record<FormatName, FormatEntry>> = {
   voc: { import: importVoc, export: exportVoc, multiFile: true, mediaType: 'application/zip' },
   labelme: { import: importLabelme, export: exportLabelme, multiFile: true, mediaType: 'application/zip' },
   cvat: { import: importCvat, export: exportCvat, multiFile: false, mediaType: 'application/xml' },
+  concord: { import: importConcord, export: exportConcord, multiFile: false, mediaType: 'application/x-ndjson' },
   labelstudio: {
     import: importLabelStudio,
     export: exportLabelStudio,

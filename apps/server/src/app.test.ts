@@ -52,8 +52,8 @@ describe('the app', () => {
   it('describes every route in OpenAPI 3.1, with request schemas from zod', async () => {
     const doc = await (await t.request('/api/openapi.json')).json()
     expect(doc.openapi).toBe('3.1.0')
-    const routes = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([p, ops]) =>
-      Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`),
+    const routes = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(
+      ([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`),
     )
     for (const route of [
       'POST /api/auth/login',

@@ -34,7 +34,9 @@ describe('sign in', () => {
   })
 
   it('refuses a malformed login body with 400 naming the field', async () => {
-    const res = await t.request('/api/auth/login', { json: { email: 'not-an-email', password: 'x' } })
+    const res = await t.request('/api/auth/login', {
+      json: { email: 'not-an-email', password: 'x' },
+    })
     expect(res.status).toBe(400)
     const { error } = await res.json()
     expect(error.code).toBe('invalid_body')
@@ -79,14 +81,21 @@ describe('sign in', () => {
 
 describe('API tokens', () => {
   it('creates a cct_ token shown once, which then authenticates as a bearer and as ?token=', async () => {
-    const created = await t.request('/api/tokens', { json: { name: 'script' }, cookie: adminCookie })
+    const created = await t.request('/api/tokens', {
+      json: { name: 'script' },
+      cookie: adminCookie,
+    })
     expect(created.status).toBe(201)
     const { id, token } = await created.json()
     expect(token).toMatch(/^cct_/)
 
     const me = await t.request('/api/auth/me', { token })
     expect((await me.json()).user.email).toBe(ADMIN.email)
-    const user = await authenticateRequest(t.ctx.database.db, {}, `/sync/x:consensus?token=${token}`)
+    const user = await authenticateRequest(
+      t.ctx.database.db,
+      {},
+      `/sync/x:consensus?token=${token}`,
+    )
     expect(user?.email).toBe(ADMIN.email)
 
     const list = await (await t.request('/api/tokens', { token })).json()
@@ -122,9 +131,14 @@ describe('CSRF', () => {
   })
 
   it('lets a same-origin cookie write and a bearer write without Origin through', async () => {
-    const same = await t.request('/api/projects', { json: { name: 'same origin' }, cookie: adminCookie })
+    const same = await t.request('/api/projects', {
+      json: { name: 'same origin' },
+      cookie: adminCookie,
+    })
     expect(same.status).toBe(201)
-    const { token } = await (await t.request('/api/tokens', { json: {}, cookie: adminCookie })).json()
+    const { token } = await (
+      await t.request('/api/tokens', { json: {}, cookie: adminCookie })
+    ).json()
     const bearer = await t.request('/api/projects', { json: { name: 'by token' }, token })
     expect(bearer.status).toBe(201)
   })

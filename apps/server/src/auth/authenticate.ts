@@ -37,7 +37,9 @@ export async function identifyRequest(
   }
 
   const cookieHeader = readHeader(headers, 'cookie')
-  const sessionId = cookieHeader ? parseCookie(cookieHeader, SESSION_COOKIE)[SESSION_COOKIE] : undefined
+  const sessionId = cookieHeader
+    ? parseCookie(cookieHeader, SESSION_COOKIE)[SESSION_COOKIE]
+    : undefined
   if (sessionId) {
     const user = await findSessionUser(db, sessionId)
     if (user) return { user, method: 'cookie' }

@@ -20,7 +20,13 @@ export async function ensureAdmin(ctx: AppContext): Promise<void> {
   const password = ctx.config.adminPassword ?? randomBytes(12).toString('base64url')
   await db
     .insert(users)
-    .values({ id: newId(), email, name: 'Admin', passwordHash: await hashPassword(password), isAdmin: true })
+    .values({
+      id: newId(),
+      email,
+      name: 'Admin',
+      passwordHash: await hashPassword(password),
+      isAdmin: true,
+    })
     .onConflictDoNothing()
 
   if (generated) {

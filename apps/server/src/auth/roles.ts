@@ -26,7 +26,10 @@ export async function requireProjectRole(
   const role = await findProjectRole(db, user, projectId)
   if (role === null) throw new AppError('not_found', 'Project not found')
   if (!roleAtLeast(role, min)) {
-    throw new AppError('forbidden', `This needs the ${min} role in the project`, { role, needed: min })
+    throw new AppError('forbidden', `This needs the ${min} role in the project`, {
+      role,
+      needed: min,
+    })
   }
   return role
 }

@@ -11,7 +11,12 @@ import type { AuthUser } from './authenticate.ts'
 import { checkSameOrigin, requireUser } from './middleware.ts'
 import { getDecoyHash, verifyPassword } from './passwords.ts'
 import { LoginRateLimiter } from './rate-limit.ts'
-import { createSession, deleteSession, SESSION_COOKIE, SESSION_MAX_AGE_SECONDS } from './sessions.ts'
+import {
+  createSession,
+  deleteSession,
+  SESSION_COOKIE,
+  SESSION_MAX_AGE_SECONDS,
+} from './sessions.ts'
 
 export const loginBodySchema = z.object({
   email: z.string().trim().toLowerCase().email().max(320),

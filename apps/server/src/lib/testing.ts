@@ -18,11 +18,15 @@ export type TestApp = {
   app: Hono<AppEnv>
   ctx: AppContext
   /** Sends a request; `cookie` or `token` authenticate it, writes with a cookie carry our Origin. */
-  request(path: string, init?: TestRequestInit): Promise<Response>
+  request(path: string, init?: TestRequestInit): Promise<TestResponse>
   /** Signs in and returns the session cookie (`concord_session=...`). */
   login(email: string, password: string): Promise<string>
   close(): Promise<void>
 }
+
+/** A Response whose JSON body tests read without declaring each shape. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type TestResponse = Omit<Response, 'json'> & { json(): Promise<any> }
 
 export type TestRequestInit = {
   method?: string
@@ -61,7 +65,8 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
   const app = createApp(ctx)
 
   const request = (p: string, init: TestRequestInit = {}) => {
-    const method = init.method ?? (init.json !== undefined || init.body !== undefined ? 'POST' : 'GET')
+    const method =
+      init.method ?? (init.json !== undefined || init.body !== undefined ? 'POST' : 'GET')
     const headers: Record<string, string> = { ...init.headers }
     if (init.cookie) headers.cookie = init.cookie
     if (init.token) headers.authorization = `Bearer ${init.token}`
@@ -71,7 +76,9 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
       headers['content-type'] ??= 'application/json'
       body = JSON.stringify(init.json)
     }
-    return Promise.resolve(app.request(`${TEST_ORIGIN}${p}`, { method, headers, body }))
+    return Promise.resolve(
+      app.request(`${TEST_ORIGIN}${p}`, { method, headers, body }),
+    ) as Promise<TestResponse>
   }
 
   return {

@@ -18,7 +18,11 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
 }
 
 /** Parses untrusted input (query, params, body) with `schema`, throwing a 400 naming the field. */
-export function parseWith<S extends z.ZodType>(schema: S, value: unknown, where: string): z.infer<S> {
+export function parseWith<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  where: string,
+): z.infer<S> {
   const parsed = schema.safeParse(value)
   if (!parsed.success) throw fromZodError(parsed.error, where)
   return parsed.data

@@ -39,22 +39,34 @@ function redBmp(width: number, height: number): Uint8Array {
 
 async function upload(files: { name: string; bytes: Uint8Array; type?: string }[]) {
   const form = new FormData()
-  for (const f of files) form.append('file', new Blob([f.bytes], { type: f.type ?? 'application/octet-stream' }), f.name)
-  return t.request(`/api/projects/${projectId}/assets`, { method: 'POST', body: form, cookie: lead })
+  for (const f of files)
+    form.append('file', new Blob([f.bytes], { type: f.type ?? 'application/octet-stream' }), f.name)
+  return t.request(`/api/projects/${projectId}/assets`, {
+    method: 'POST',
+    body: form,
+    cookie: lead,
+  })
 }
 
 describe('uploads', () => {
   it('takes JPEG, PNG, WebP, BMP, TIFF and GIF, refusing a text file and an oversize file while the rest go in', async () => {
-    const noise = await sharp(Buffer.alloc(600 * 600 * 3).map(() => Math.floor(Math.random() * 256)), {
-      raw: { width: 600, height: 600, channels: 3 },
-    })
+    const noise = await sharp(
+      Buffer.alloc(600 * 600 * 3).map(() => Math.floor(Math.random() * 256)),
+      {
+        raw: { width: 600, height: 600, channels: 3 },
+      },
+    )
       .png()
       .toBuffer()
     expect(noise.byteLength).toBeGreaterThan(MAX_UPLOAD_BYTES)
     const res = await upload([
       { name: 'a.jpg', bytes: await solid(30, 20, 'jpeg') },
       { name: 'b.png', bytes: await solid(31, 21, 'png') },
-      { name: 'notes.txt', bytes: new TextEncoder().encode('not an image at all'), type: 'text/plain' },
+      {
+        name: 'notes.txt',
+        bytes: new TextEncoder().encode('not an image at all'),
+        type: 'text/plain',
+      },
       { name: 'c.webp', bytes: await solid(32, 22, 'webp') },
       { name: 'd.bmp', bytes: redBmp(33, 23) },
       { name: 'big.png', bytes: noise },
@@ -64,7 +76,10 @@ describe('uploads', () => {
     expect(res.status).toBe(201)
     const body = await res.json()
     const sizes = Object.fromEntries(
-      body.assets.map((a: { fileName: string; width: number; height: number }) => [a.fileName, [a.width, a.height]]),
+      body.assets.map((a: { fileName: string; width: number; height: number }) => [
+        a.fileName,
+        [a.width, a.height],
+      ]),
     )
     expect(sizes).toEqual({
       'a.jpg': [30, 20],
@@ -74,16 +89,22 @@ describe('uploads', () => {
       'e.tiff': [34, 24],
       'f.gif': [35, 25],
     })
-    const errors = Object.fromEntries(body.errors.map((e: { fileName: string; status: number }) => [e.fileName, e.status]))
+    const errors = Object.fromEntries(
+      body.errors.map((e: { fileName: string; status: number }) => [e.fileName, e.status]),
+    )
     expect(errors).toEqual({ 'notes.txt': 415, 'big.png': 413 })
   })
 
   it('serves a BMP as a PNG with its colours intact', async () => {
-    const list = await (await t.request(`/api/projects/${projectId}/assets`, { cookie: lead })).json()
+    const list = await (
+      await t.request(`/api/projects/${projectId}/assets`, { cookie: lead })
+    ).json()
     const bmp = list.assets.find((a: { fileName: string }) => a.fileName === 'd.bmp')
     const res = await t.request(bmp.imageUrl, { cookie: lead })
     expect(res.headers.get('content-type')).toBe('image/png')
-    const { data, info } = await sharp(Buffer.from(await res.arrayBuffer())).raw().toBuffer({ resolveWithObject: true })
+    const { data, info } = await sharp(Buffer.from(await res.arrayBuffer()))
+      .raw()
+      .toBuffer({ resolveWithObject: true })
     expect([info.width, info.height]).toEqual([33, 23])
     expect([data[0], data[1], data[2]]).toEqual([255, 0, 0])
   })
@@ -127,7 +148,9 @@ describe('uploads', () => {
       { name: 'a.jpg', bytes: await solid(5, 5, 'jpeg') },
     ])
     const body = await res.json()
-    expect(body.assets.map((a: { fileName: string }) => a.fileName)).toEqual(['set/caf\u00e9/x.png'])
+    expect(body.assets.map((a: { fileName: string }) => a.fileName)).toEqual([
+      'set/caf\u00e9/x.png',
+    ])
     expect(body.errors).toMatchObject([{ fileName: 'a.jpg', code: 'conflict', status: 409 }])
   })
 
@@ -140,7 +163,9 @@ describe('uploads', () => {
   })
 
   it('lists assets by file name with the consensus document name and zero regions', async () => {
-    const { assets } = await (await t.request(`/api/projects/${projectId}/assets`, { cookie: lead })).json()
+    const { assets } = await (
+      await t.request(`/api/projects/${projectId}/assets`, { cookie: lead })
+    ).json()
     const names = assets.map((a: { fileName: string }) => a.fileName)
     expect(names).toEqual([...names].sort())
     expect(assets[0].document).toBe(`${assets[0].id}:consensus`)

@@ -55,7 +55,8 @@ export async function decodeImage(bytes: Uint8Array): Promise<DecodedImage> {
       .flatten({ background: '#ffffff' })
       .jpeg({ quality: 80 })
       .toBuffer()
-    if (orientation !== 1 || !BROWSER_FORMATS.has(format)) display = await renderDisplay(image, format)
+    if (orientation !== 1 || !BROWSER_FORMATS.has(format))
+      display = await renderDisplay(image, format)
   } catch (error) {
     throw notAnImage(error)
   }
@@ -65,7 +66,9 @@ export async function decodeImage(bytes: Uint8Array): Promise<DecodedImage> {
 async function openImage(bytes: Uint8Array): Promise<{ image: sharp.Sharp; format: Format }> {
   if (isBmp(bytes)) {
     try {
-      const bmp = decodeBmp(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { toRGBA: true })
+      const bmp = decodeBmp(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
+        toRGBA: true,
+      })
       const raw = { width: bmp.width, height: bmp.height, channels: 4 as const }
       // bmp-ts fills alpha with 0 for formats without one, so the alpha channel is dropped.
       const image = sharp(bmp.data, { raw }).removeAlpha()
@@ -78,7 +81,13 @@ async function openImage(bytes: Uint8Array): Promise<{ image: sharp.Sharp; forma
     const image = sharp(bytes, { failOn: 'error' })
     const { format } = await image.metadata()
     const known = format === 'jpg' ? 'jpeg' : format
-    if (known === 'jpeg' || known === 'png' || known === 'webp' || known === 'tiff' || known === 'gif') {
+    if (
+      known === 'jpeg' ||
+      known === 'png' ||
+      known === 'webp' ||
+      known === 'tiff' ||
+      known === 'gif'
+    ) {
       return { image, format: known }
     }
   } catch (error) {
@@ -91,10 +100,16 @@ async function openImage(bytes: Uint8Array): Promise<{ image: sharp.Sharp; forma
 async function renderDisplay(image: sharp.Sharp, format: Format) {
   const oriented = image.clone().rotate()
   if (format === 'jpeg') {
-    return { bytes: new Uint8Array(await oriented.jpeg({ quality: 92 }).toBuffer()), mediaType: 'image/jpeg' }
+    return {
+      bytes: new Uint8Array(await oriented.jpeg({ quality: 92 }).toBuffer()),
+      mediaType: 'image/jpeg',
+    }
   }
   if (format === 'webp') {
-    return { bytes: new Uint8Array(await oriented.webp({ lossless: true }).toBuffer()), mediaType: 'image/webp' }
+    return {
+      bytes: new Uint8Array(await oriented.webp({ lossless: true }).toBuffer()),
+      mediaType: 'image/webp',
+    }
   }
   return { bytes: new Uint8Array(await oriented.png().toBuffer()), mediaType: 'image/png' }
 }

@@ -6,7 +6,11 @@ export type AssetRow = typeof assets.$inferSelect
 export type NewAssetRow = typeof assets.$inferInsert
 
 export function listAssetRows(db: Db, projectId: string): Promise<AssetRow[]> {
-  return db.select().from(assets).where(eq(assets.projectId, projectId)).orderBy(asc(assets.fileName))
+  return db
+    .select()
+    .from(assets)
+    .where(eq(assets.projectId, projectId))
+    .orderBy(asc(assets.fileName))
 }
 
 export async function findAssetRow(db: Db, assetId: string): Promise<AssetRow | null> {

@@ -51,7 +51,10 @@ export function createAssetRoutes(): Hono<AppEnv> {
       if (result.assets.length > 0) return c.json(result, 201)
       const status = statusOfFailedBatch(result.errors) as 400
       const first = result.errors[0]
-      const error = { code: first?.code ?? 'bad_request', message: first?.message ?? 'Nothing stored' }
+      const error = {
+        code: first?.code ?? 'bad_request',
+        message: first?.message ?? 'Nothing stored',
+      }
       return c.json({ error: { ...error, details: { errors: result.errors } }, ...result }, status)
     },
   )
@@ -77,7 +80,11 @@ export function createAssetRoutes(): Hono<AppEnv> {
   app.get('/assets/:assetId/image', async (c) => {
     const row = await ensureDerived(c, await requireAsset(c))
     const hash = row.displayBlobHash ?? row.blobHash
-    return sendBlob(c, hash, row.displayBlobHash ? (row.displayMediaType ?? row.mediaType) : row.mediaType)
+    return sendBlob(
+      c,
+      hash,
+      row.displayBlobHash ? (row.displayMediaType ?? row.mediaType) : row.mediaType,
+    )
   })
 
   /** A JPEG at most 256 px on its long side. */
@@ -99,13 +106,23 @@ async function readUploadFiles(c: Context<AppEnv>): Promise<UploadFile[]> {
   try {
     body = await c.req.parseBody({ all: true })
   } catch (error) {
-    throw new AppError('invalid_body', 'The multipart body could not be read', { path: [] }, { cause: error })
+    throw new AppError(
+      'invalid_body',
+      'The multipart body could not be read',
+      { path: [] },
+      { cause: error },
+    )
   }
   const files = Object.values(body)
     .flat()
     .filter((part): part is File => part instanceof File)
-    .map((file) => ({ name: file.name, size: file.size, bytes: async () => new Uint8Array(await file.arrayBuffer()) }))
-  if (files.length === 0) throw new AppError('invalid_body', 'No file parts in the upload', { path: ['file'] })
+    .map((file) => ({
+      name: file.name,
+      size: file.size,
+      bytes: async () => new Uint8Array(await file.arrayBuffer()),
+    }))
+  if (files.length === 0)
+    throw new AppError('invalid_body', 'No file parts in the upload', { path: ['file'] })
   return files
 }
 
@@ -117,7 +134,8 @@ async function requireAsset(c: Context<AppEnv>): Promise<AssetRow> {
     await requireProjectRole(db, requireUser(c), row.projectId, 'annotator')
   } catch (error) {
     // Not a member: the asset is as invisible as its project.
-    if (error instanceof AppError && error.code === 'not_found') throw new AppError('not_found', 'Asset not found')
+    if (error instanceof AppError && error.code === 'not_found')
+      throw new AppError('not_found', 'Asset not found')
     throw error
   }
   return row

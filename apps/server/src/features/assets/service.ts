@@ -60,7 +60,12 @@ export async function storeUploads(
       assets.push(toAsset(row, 0))
     } catch (error) {
       if (!(error instanceof AppError) || error.status >= 500) throw error
-      errors.push({ fileName: file.name, code: error.code, status: error.status, message: error.message })
+      errors.push({
+        fileName: file.name,
+        code: error.code,
+        status: error.status,
+        message: error.message,
+      })
     }
   }
   return { assets, errors }

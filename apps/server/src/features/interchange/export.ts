@@ -51,7 +51,12 @@ export async function exportProject(
   const stem = `${slug(project.name)}-${format}`
   const [only] = result.files
   if (!entry.multiFile && !options.withImages && result.files.size === 1 && only) {
-    return { fileName: fileNameFor(stem, only[0]), mediaType: entry.mediaType, bytes: only[1], report }
+    return {
+      fileName: fileNameFor(stem, only[0]),
+      mediaType: entry.mediaType,
+      bytes: only[1],
+      report,
+    }
   }
 
   const files: FileSet = new Map(result.files)
@@ -90,7 +95,11 @@ async function buildDataset(ctx: AppContext, projectId: string) {
     const label = labelName.get(row.labelId)
     if (!item) continue
     if (label === undefined) {
-      skipped.push({ code: 'unknown-label', message: `region ${row.regionId} has no label; left out`, file: item.path })
+      skipped.push({
+        code: 'unknown-label',
+        message: `region ${row.regionId} has no label; left out`,
+        file: item.path,
+      })
       continue
     }
     const { attributes, extras } = splitExtras((row.attributes ?? {}) as Record<string, unknown>)
@@ -121,7 +130,9 @@ async function addImages(
   files: FileSet,
   placed: Map<string, string> | undefined,
 ): Promise<void> {
-  const assets = new Map((await listAssetRows(ctx.database.db, projectId)).map((a) => [a.fileName, a]))
+  const assets = new Map(
+    (await listAssetRows(ctx.database.db, projectId)).map((a) => [a.fileName, a]),
+  )
   for (const item of dataset.items) {
     const asset = assets.get(item.path)
     if (!asset) continue

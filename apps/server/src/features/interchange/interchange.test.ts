@@ -6,12 +6,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ADMIN, createTestApp, type TestApp } from '../../lib/testing.ts'
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../..')
-const cocoDir = path.resolve(repoRoot, '../shared/data/labelme/examples/instance_segmentation/data_dataset_coco')
+const cocoDir = path.resolve(
+  repoRoot,
+  '../shared/data/labelme/examples/instance_segmentation/data_dataset_coco',
+)
 
 type CocoFile = {
   images: { id: number; file_name: string; width: number; height: number }[]
   categories: { id: number; name: string }[]
-  annotations: { id: number; image_id: number; category_id: number; bbox: number[]; segmentation: number[][] }[]
+  annotations: {
+    id: number
+    image_id: number
+    category_id: number
+    bbox: number[]
+    segmentation: number[][]
+  }[]
 }
 
 let t: TestApp
@@ -28,9 +37,17 @@ async function uploadPhotos(projectId: string, prefix: string): Promise<void> {
   const form = new FormData()
   for (const image of original.images) {
     const bytes = await readFile(path.join(cocoDir, image.file_name))
-    form.append('file', new Blob([new Uint8Array(bytes)]), `${prefix}${path.posix.basename(image.file_name)}`)
+    form.append(
+      'file',
+      new Blob([new Uint8Array(bytes)]),
+      `${prefix}${path.posix.basename(image.file_name)}`,
+    )
   }
-  const res = await t.request(`/api/projects/${projectId}/assets`, { method: 'POST', body: form, cookie: lead })
+  const res = await t.request(`/api/projects/${projectId}/assets`, {
+    method: 'POST',
+    body: form,
+    cookie: lead,
+  })
   expect(res.status).toBe(201)
 }
 
@@ -72,14 +89,20 @@ describe('COCO through the routes', () => {
       labels: original.categories.length,
     })
 
-    const assets = (await (await t.request(`/api/projects/${projectId}/assets`, { cookie: lead })).json()).assets
+    const assets = (
+      await (await t.request(`/api/projects/${projectId}/assets`, { cookie: lead })).json()
+    ).assets
     const total = assets.reduce((sum: number, a: { regionCount: number }) => sum + a.regionCount, 0)
     expect(total).toBe(original.annotations.length)
 
-    const exported = await t.request(`/api/projects/${projectId}/export?format=coco`, { cookie: lead })
+    const exported = await t.request(`/api/projects/${projectId}/export?format=coco`, {
+      cookie: lead,
+    })
     expect(exported.status).toBe(200)
     expect(exported.headers.get('content-disposition')).toMatch(/attachment/)
-    expect(JSON.parse(exported.headers.get('x-concord-report') ?? 'null')).toHaveProperty('lossiness')
+    expect(JSON.parse(exported.headers.get('x-concord-report') ?? 'null')).toHaveProperty(
+      'lossiness',
+    )
     const back = (await exported.json()) as CocoFile
 
     expect(back.categories.map((c) => c.name)).toEqual(original.categories.map((c) => c.name))
@@ -93,15 +116,20 @@ describe('COCO through the routes', () => {
       const mine = got.get(key) ?? []
       expect(mine.length, key).toBe(anns.length)
       // Several instances of one class in an image: compare in a stable order (by box).
-      const order = (list: CocoFile['annotations']) => [...list].sort((a, b) => a.bbox[0]! - b.bbox[0]! || a.bbox[1]! - b.bbox[1]!)
+      const order = (list: CocoFile['annotations']) =>
+        [...list].sort((a, b) => a.bbox[0]! - b.bbox[0]! || a.bbox[1]! - b.bbox[1]!)
       const [a, b] = [order(anns), order(mine)]
       a.forEach((ann, i) => {
         const other = b[i]!
-        ann.bbox.forEach((v, k) => expect(Math.abs(v - other.bbox[k]!), `${key} bbox`).toBeLessThan(1e-6))
+        ann.bbox.forEach((v, k) =>
+          expect(Math.abs(v - other.bbox[k]!), `${key} bbox`).toBeLessThan(1e-6),
+        )
         expect(other.segmentation.length).toBe(ann.segmentation.length)
         ann.segmentation.forEach((ring, r) => {
           expect(other.segmentation[r]!.length).toBe(ring.length)
-          ring.forEach((v, k) => expect(Math.abs(v - other.segmentation[r]![k]!), `${key} point`).toBeLessThan(1e-6))
+          ring.forEach((v, k) =>
+            expect(Math.abs(v - other.segmentation[r]![k]!), `${key} point`).toBeLessThan(1e-6),
+          )
         })
       })
     }
@@ -111,8 +139,16 @@ describe('COCO through the routes', () => {
     const projectId = await newProject('COCO partial')
     const form = new FormData()
     const first = original.images[0]!
-    form.append('file', new Blob([new Uint8Array(await readFile(path.join(cocoDir, first.file_name)))]), 'elsewhere/' + path.posix.basename(first.file_name))
-    await t.request(`/api/projects/${projectId}/assets`, { method: 'POST', body: form, cookie: lead })
+    form.append(
+      'file',
+      new Blob([new Uint8Array(await readFile(path.join(cocoDir, first.file_name)))]),
+      'elsewhere/' + path.posix.basename(first.file_name),
+    )
+    await t.request(`/api/projects/${projectId}/assets`, {
+      method: 'POST',
+      body: form,
+      cookie: lead,
+    })
 
     const res = await t.request(`/api/projects/${projectId}/import?format=coco`, {
       body: originalText,
@@ -144,7 +180,9 @@ describe('COCO through the routes', () => {
     const project = await (await t.request(`/api/projects/${projectId}`, { cookie: lead })).json()
     expect(project.labels).toEqual([])
     await t.ctx.documents.flush()
-    const assets = (await (await t.request(`/api/projects/${projectId}/assets`, { cookie: lead })).json()).assets
+    const assets = (
+      await (await t.request(`/api/projects/${projectId}/assets`, { cookie: lead })).json()
+    ).assets
     expect(assets.every((a: { regionCount: number }) => a.regionCount === 0)).toBe(true)
   })
 
@@ -167,10 +205,14 @@ describe('COCO through the routes', () => {
       headers: { 'content-type': 'application/json' },
       cookie: lead,
     })
-    const res = await t.request(`/api/projects/${projectId}/export?format=coco&images=true`, { cookie: lead })
+    const res = await t.request(`/api/projects/${projectId}/export?format=coco&images=true`, {
+      cookie: lead,
+    })
     expect(res.headers.get('content-type')).toBe('application/zip')
     const files = unzipToFileSet(new Uint8Array(await res.arrayBuffer()))
     const names = [...files.keys()].sort()
-    expect(names).toEqual(['annotations.json', 'report.json', ...original.images.map((i) => i.file_name)].sort())
+    expect(names).toEqual(
+      ['annotations.json', 'report.json', ...original.images.map((i) => i.file_name)].sort(),
+    )
   })
 })

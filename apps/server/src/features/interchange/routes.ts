@@ -54,7 +54,10 @@ export function createInterchangeRoutes(): Hono<AppEnv> {
       const query = parseWith(importQuerySchema, c.req.query(), 'query')
       const files = await readImportBody(c, query.fileName)
       const result = await importAnnotations(c.var.ctx, user, projectId, query.format, files)
-      c.var.log.info({ projectId, format: query.format, ...result.imported }, 'annotations imported')
+      c.var.log.info(
+        { projectId, format: query.format, ...result.imported },
+        'annotations imported',
+      )
       return c.json(result)
     },
   )
@@ -67,7 +70,11 @@ export function createInterchangeRoutes(): Hono<AppEnv> {
   app.get('/projects/:projectId/export', async (c) => {
     const projectId = c.req.param('projectId')
     await requireProjectRole(c.var.ctx.database.db, requireUser(c), projectId, 'reviewer')
-    const { format, images, ...formatOptions } = parseWith(exportQuerySchema, c.req.query(), 'query')
+    const { format, images, ...formatOptions } = parseWith(
+      exportQuerySchema,
+      c.req.query(),
+      'query',
+    )
     const withImages = images === 'true' || images === '1'
     const result = await exportProject(c.var.ctx, projectId, format, { withImages, formatOptions })
     c.header('Content-Type', result.mediaType)
@@ -83,13 +90,20 @@ async function readImportBody(c: Context<AppEnv>, fileName: string | undefined):
   const bytes = new Uint8Array(await c.req.arrayBuffer())
   if (bytes.byteLength === 0) throw new AppError('invalid_body', 'The body is empty', { path: [] })
   const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
-  const isZip = type === 'application/zip' || type === 'application/x-zip-compressed' || startsWithZipMagic(bytes)
+  const isZip =
+    type === 'application/zip' ||
+    type === 'application/x-zip-compressed' ||
+    startsWithZipMagic(bytes)
   if (!isZip) return new Map([[fileName ?? defaultFileName(type), bytes]])
   try {
     return unzipToFileSet(bytes, { name: fileName ?? 'upload.zip' })
   } catch (error) {
     if (error instanceof FormatError) {
-      throw new AppError('invalid_format', error.message, { file: error.file, where: error.where, path: [] })
+      throw new AppError('invalid_format', error.message, {
+        file: error.file,
+        where: error.where,
+        path: [],
+      })
     }
     throw error
   }
@@ -109,15 +123,26 @@ function startsWithZipMagic(bytes: Uint8Array): boolean {
 
 /** The report as a header value: ASCII JSON, cut to the limit with `truncated: true`. */
 export function reportHeader(report: { warnings: unknown[]; lossiness: unknown[] }): string {
-  const ascii = (value: unknown) =>
-    JSON.stringify(value).replace(/[\u007f-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`)
-  const full = ascii(report)
+  const full = asciiJson(report)
   if (full.length <= REPORT_HEADER_LIMIT) return full
-  const warnings = [...report.warnings]
-  while (warnings.length > 0) {
-    warnings.pop()
-    const cut = ascii({ ...report, warnings, truncated: true })
-    if (cut.length <= REPORT_HEADER_LIMIT) return cut
+  const lossiness = asciiJson(report.lossiness)
+  // Room for the wrapper, the lossiness list and the commas between kept warnings.
+  let room = REPORT_HEADER_LIMIT - lossiness.length - 64
+  const kept: string[] = []
+  for (const warning of report.warnings) {
+    const text = asciiJson(warning)
+    if (text.length + 1 > room) break
+    kept.push(text)
+    room -= text.length + 1
   }
-  return ascii({ warnings: [], lossiness: [], truncated: true }).slice(0, REPORT_HEADER_LIMIT)
+  if (room < 0) return asciiJson({ warnings: [], lossiness: [], truncated: true })
+  return `{"warnings":[${kept.join(',')}],"lossiness":${lossiness},"truncated":true}`
+}
+
+/** JSON with every non-ASCII character escaped, as header values must be. */
+function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /[\u007f-\uffff]/g,
+    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  )
 }

@@ -1,9 +1,4 @@
-import {
-  addRegion,
-  formatDocumentName,
-  parseGeometry,
-  type NewRegion,
-} from '@concord/shared'
+import { addRegion, formatDocumentName, parseGeometry, type NewRegion } from '@concord/shared'
 import {
   FORMATS,
   FormatError,
@@ -30,7 +25,10 @@ export type ImportResult = {
 /** The registry entry of a format, or 400 when it is not (yet) available. */
 export function requireFormat(name: FormatName): FormatEntry {
   const entry = FORMATS[name]
-  if (!entry) throw new AppError('bad_request', `The ${name} format is not available yet`, { path: ['format'] })
+  if (!entry)
+    throw new AppError('bad_request', `The ${name} format is not available yet`, {
+      path: ['format'],
+    })
   return entry
 }
 
@@ -130,7 +128,11 @@ function runImport(
     return entry.import(files, { sizeOf })
   } catch (error) {
     if (error instanceof FormatError) {
-      throw new AppError('invalid_format', error.message, { file: error.file, where: error.where, path: [] })
+      throw new AppError('invalid_format', error.message, {
+        file: error.file,
+        where: error.where,
+        path: [],
+      })
     }
     throw error
   }
@@ -143,11 +145,15 @@ function checkRegions(
   for (const { asset, regions } of perAsset.values()) {
     regions.forEach((region, i) => {
       if (parseGeometry(region.kind, region.geometry) === null) {
-        throw new AppError('invalid_format', `${asset.fileName}: region ${i} has an invalid ${region.kind}`, {
-          file: asset.fileName,
-          where: `regions[${i}]`,
-          path: [],
-        })
+        throw new AppError(
+          'invalid_format',
+          `${asset.fileName}: region ${i} has an invalid ${region.kind}`,
+          {
+            file: asset.fileName,
+            where: `regions[${i}]`,
+            path: [],
+          },
+        )
       }
       if (region.label.trim() === '') {
         throw new AppError('invalid_format', `${asset.fileName}: region ${i} has no label`, {

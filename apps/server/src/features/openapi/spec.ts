@@ -2,7 +2,11 @@ import { labelInputSchema, labelSchema } from '@concord/shared'
 import { z } from 'zod'
 import { loginBodySchema } from '../../auth/routes.ts'
 import { exportQuerySchema, importQuerySchema } from '../interchange/routes.ts'
-import { addMemberBodySchema, createProjectBodySchema, labelPatchSchema } from '../projects/service.ts'
+import {
+  addMemberBodySchema,
+  createProjectBodySchema,
+  labelPatchSchema,
+} from '../projects/service.ts'
 import { createTokenBodySchema } from '../tokens/routes.ts'
 import { createUserBodySchema } from '../users/service.ts'
 import {
@@ -30,31 +34,210 @@ type Operation = {
 const ok = (shape: z.ZodRawShape) => z.object(shape)
 
 const OPERATIONS: Operation[] = [
-  { method: 'get', path: '/api/health', summary: 'Liveness and version', access: 'anyone', response: ok({ ok: z.literal(true), version: z.string() }) },
-  { method: 'get', path: '/api/openapi.json', summary: 'This description', access: 'anyone', response: z.record(z.string(), z.unknown()) },
-  { method: 'post', path: '/api/auth/login', summary: 'Sign in; sets the session cookie', access: 'anyone', body: loginBodySchema, response: ok({ user: userResponseSchema }) },
-  { method: 'post', path: '/api/auth/logout', summary: 'Sign out', access: 'anyone', response: 'none', status: 204 },
-  { method: 'get', path: '/api/auth/me', summary: 'The signed-in user', access: 'signed in', response: ok({ user: userResponseSchema }) },
-  { method: 'get', path: '/api/users', summary: 'All accounts', access: 'admin', response: ok({ users: z.array(userResponseSchema) }) },
-  { method: 'post', path: '/api/users', summary: 'Create an account', access: 'admin', body: createUserBodySchema, response: ok({ user: userResponseSchema }), status: 201 },
-  { method: 'post', path: '/api/tokens', summary: 'Create an API token (shown once)', access: 'signed in', body: createTokenBodySchema, response: ok({ id: z.string(), token: z.string() }), status: 201 },
-  { method: 'get', path: '/api/tokens', summary: 'Your API tokens', access: 'signed in', response: ok({ tokens: z.array(ok({ id: z.string(), name: z.string(), createdAt: z.string(), lastUsedAt: z.string().nullable() })) }) },
-  { method: 'delete', path: '/api/tokens/{id}', summary: 'Revoke an API token', access: 'signed in', response: 'none', status: 204 },
-  { method: 'get', path: '/api/projects', summary: 'Your projects', access: 'signed in', response: ok({ projects: z.array(projectResponseSchema) }) },
-  { method: 'post', path: '/api/projects', summary: 'Create a project (you become lead)', access: 'signed in', body: createProjectBodySchema, response: projectResponseSchema, status: 201 },
-  { method: 'get', path: '/api/projects/{projectId}', summary: 'One project', access: 'member', response: projectResponseSchema },
-  { method: 'post', path: '/api/projects/{projectId}/labels', summary: 'Add a label', access: 'lead', body: labelInputSchema, response: labelSchema, status: 201 },
-  { method: 'patch', path: '/api/projects/{projectId}/labels/{labelId}', summary: 'Rename, recolour or re-key a label', access: 'lead', body: labelPatchSchema, response: labelSchema },
-  { method: 'get', path: '/api/projects/{projectId}/members', summary: 'Members and roles', access: 'member', response: ok({ members: z.array(memberResponseSchema) }) },
-  { method: 'post', path: '/api/projects/{projectId}/members', summary: 'Add a member or change a role', access: 'lead', body: addMemberBodySchema, response: ok({ member: memberResponseSchema }), status: 201 },
-  { method: 'post', path: '/api/projects/{projectId}/assets', summary: 'Upload images (multipart `file` parts; names may carry relative paths)', access: 'lead', body: 'multipart', response: uploadResponseSchema, status: 201 },
-  { method: 'get', path: '/api/projects/{projectId}/assets', summary: 'Assets by file name', access: 'member', response: ok({ assets: z.array(assetResponseSchema) }) },
-  { method: 'get', path: '/api/assets/{assetId}', summary: 'One asset', access: 'member', response: assetResponseSchema },
-  { method: 'get', path: '/api/assets/{assetId}/image', summary: 'The image as displayed (EXIF orientation applied)', access: 'member', response: 'binary' },
-  { method: 'get', path: '/api/assets/{assetId}/thumbnail', summary: 'A JPEG thumbnail, at most 256 px', access: 'member', response: 'binary' },
-  { method: 'post', path: '/api/projects/{projectId}/import', summary: 'Import annotations (a file, or a zip)', access: 'lead', query: importQuerySchema, body: 'annotations', response: importResponseSchema },
-  { method: 'get', path: '/api/projects/{projectId}/export', summary: 'Export the consensus layer; lossiness in X-Concord-Report', access: 'reviewer', query: exportQuerySchema, response: 'binary' },
-  { method: 'post', path: '/api/sample-project', summary: 'Make a sample project of generated images', access: 'signed in', response: projectResponseSchema, status: 201 },
+  {
+    method: 'get',
+    path: '/api/health',
+    summary: 'Liveness and version',
+    access: 'anyone',
+    response: ok({ ok: z.literal(true), version: z.string() }),
+  },
+  {
+    method: 'get',
+    path: '/api/openapi.json',
+    summary: 'This description',
+    access: 'anyone',
+    response: z.record(z.string(), z.unknown()),
+  },
+  {
+    method: 'post',
+    path: '/api/auth/login',
+    summary: 'Sign in; sets the session cookie',
+    access: 'anyone',
+    body: loginBodySchema,
+    response: ok({ user: userResponseSchema }),
+  },
+  {
+    method: 'post',
+    path: '/api/auth/logout',
+    summary: 'Sign out',
+    access: 'anyone',
+    response: 'none',
+    status: 204,
+  },
+  {
+    method: 'get',
+    path: '/api/auth/me',
+    summary: 'The signed-in user',
+    access: 'signed in',
+    response: ok({ user: userResponseSchema }),
+  },
+  {
+    method: 'get',
+    path: '/api/users',
+    summary: 'All accounts',
+    access: 'admin',
+    response: ok({ users: z.array(userResponseSchema) }),
+  },
+  {
+    method: 'post',
+    path: '/api/users',
+    summary: 'Create an account',
+    access: 'admin',
+    body: createUserBodySchema,
+    response: ok({ user: userResponseSchema }),
+    status: 201,
+  },
+  {
+    method: 'post',
+    path: '/api/tokens',
+    summary: 'Create an API token (shown once)',
+    access: 'signed in',
+    body: createTokenBodySchema,
+    response: ok({ id: z.string(), token: z.string() }),
+    status: 201,
+  },
+  {
+    method: 'get',
+    path: '/api/tokens',
+    summary: 'Your API tokens',
+    access: 'signed in',
+    response: ok({
+      tokens: z.array(
+        ok({
+          id: z.string(),
+          name: z.string(),
+          createdAt: z.string(),
+          lastUsedAt: z.string().nullable(),
+        }),
+      ),
+    }),
+  },
+  {
+    method: 'delete',
+    path: '/api/tokens/{id}',
+    summary: 'Revoke an API token',
+    access: 'signed in',
+    response: 'none',
+    status: 204,
+  },
+  {
+    method: 'get',
+    path: '/api/projects',
+    summary: 'Your projects',
+    access: 'signed in',
+    response: ok({ projects: z.array(projectResponseSchema) }),
+  },
+  {
+    method: 'post',
+    path: '/api/projects',
+    summary: 'Create a project (you become lead)',
+    access: 'signed in',
+    body: createProjectBodySchema,
+    response: projectResponseSchema,
+    status: 201,
+  },
+  {
+    method: 'get',
+    path: '/api/projects/{projectId}',
+    summary: 'One project',
+    access: 'member',
+    response: projectResponseSchema,
+  },
+  {
+    method: 'post',
+    path: '/api/projects/{projectId}/labels',
+    summary: 'Add a label',
+    access: 'lead',
+    body: labelInputSchema,
+    response: labelSchema,
+    status: 201,
+  },
+  {
+    method: 'patch',
+    path: '/api/projects/{projectId}/labels/{labelId}',
+    summary: 'Rename, recolour or re-key a label',
+    access: 'lead',
+    body: labelPatchSchema,
+    response: labelSchema,
+  },
+  {
+    method: 'get',
+    path: '/api/projects/{projectId}/members',
+    summary: 'Members and roles',
+    access: 'member',
+    response: ok({ members: z.array(memberResponseSchema) }),
+  },
+  {
+    method: 'post',
+    path: '/api/projects/{projectId}/members',
+    summary: 'Add a member or change a role',
+    access: 'lead',
+    body: addMemberBodySchema,
+    response: ok({ member: memberResponseSchema }),
+    status: 201,
+  },
+  {
+    method: 'post',
+    path: '/api/projects/{projectId}/assets',
+    summary: 'Upload images (multipart `file` parts; names may carry relative paths)',
+    access: 'lead',
+    body: 'multipart',
+    response: uploadResponseSchema,
+    status: 201,
+  },
+  {
+    method: 'get',
+    path: '/api/projects/{projectId}/assets',
+    summary: 'Assets by file name',
+    access: 'member',
+    response: ok({ assets: z.array(assetResponseSchema) }),
+  },
+  {
+    method: 'get',
+    path: '/api/assets/{assetId}',
+    summary: 'One asset',
+    access: 'member',
+    response: assetResponseSchema,
+  },
+  {
+    method: 'get',
+    path: '/api/assets/{assetId}/image',
+    summary: 'The image as displayed (EXIF orientation applied)',
+    access: 'member',
+    response: 'binary',
+  },
+  {
+    method: 'get',
+    path: '/api/assets/{assetId}/thumbnail',
+    summary: 'A JPEG thumbnail, at most 256 px',
+    access: 'member',
+    response: 'binary',
+  },
+  {
+    method: 'post',
+    path: '/api/projects/{projectId}/import',
+    summary: 'Import annotations (a file, or a zip)',
+    access: 'lead',
+    query: importQuerySchema,
+    body: 'annotations',
+    response: importResponseSchema,
+  },
+  {
+    method: 'get',
+    path: '/api/projects/{projectId}/export',
+    summary: 'Export the consensus layer; lossiness in X-Concord-Report',
+    access: 'reviewer',
+    query: exportQuerySchema,
+    response: 'binary',
+  },
+  {
+    method: 'post',
+    path: '/api/sample-project',
+    summary: 'Make a sample project of generated images',
+    access: 'signed in',
+    response: projectResponseSchema,
+    status: 201,
+  },
 ]
 
 const ERROR_STATUSES: Record<string, string> = {
@@ -69,11 +252,19 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {}
   for (const op of OPERATIONS) {
     const parameters = [
-      ...[...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } })),
+      ...[...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+        name: m[1],
+        in: 'path',
+        required: true,
+        schema: { type: 'string' },
+      })),
       ...(op.query ? queryParameters(op.query) : []),
     ]
     const errors = Object.fromEntries(
-      Object.entries(ERROR_STATUSES).map(([status, description]) => [status, { description, content: json(errorResponseSchema) }]),
+      Object.entries(ERROR_STATUSES).map(([status, description]) => [
+        status,
+        { description, content: json(errorResponseSchema) },
+      ]),
     )
     paths[op.path] ??= {}
     paths[op.path]![op.method] = {
@@ -87,7 +278,12 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Concord API', version, description: 'REST interface of Concord. Live documents travel over WebSocket at /sync/<document> (y-websocket protocol).' },
+    info: {
+      title: 'Concord API',
+      version,
+      description:
+        'REST interface of Concord. Live documents travel over WebSocket at /sync/<document> (y-websocket protocol).',
+    },
     servers: [{ url: '/' }],
     components: {
       securitySchemes: {
@@ -114,7 +310,10 @@ function requestBody(body: NonNullable<Operation['body']>) {
       required: true,
       content: {
         'multipart/form-data': {
-          schema: { type: 'object', properties: { file: { type: 'array', items: { type: 'string', format: 'binary' } } } },
+          schema: {
+            type: 'object',
+            properties: { file: { type: 'array', items: { type: 'string', format: 'binary' } } },
+          },
         },
       },
     }
@@ -134,7 +333,11 @@ function requestBody(body: NonNullable<Operation['body']>) {
 
 function response(shape: Operation['response']) {
   if (shape === 'none' || shape === undefined) return { description: 'No content' }
-  if (shape === 'binary') return { description: 'A file', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } }
+  if (shape === 'binary')
+    return {
+      description: 'A file',
+      content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+    }
   return { description: 'Success', content: json(shape) }
 }
 

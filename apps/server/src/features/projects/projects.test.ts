@@ -24,7 +24,13 @@ beforeAll(async () => {
   annotator = await makeUser('annotator@example.com')
   outsider = await makeUser('outsider@example.com')
   const res = await t.request('/api/projects', {
-    json: { name: 'Streets', labels: [{ name: 'car', hotkey: 1 }, { name: 'person', color: '#00FF00' }] },
+    json: {
+      name: 'Streets',
+      labels: [
+        { name: 'car', hotkey: 1 },
+        { name: 'person', color: '#00FF00' },
+      ],
+    },
     cookie: lead,
   })
   expect(res.status).toBe(201)
@@ -49,7 +55,9 @@ describe('projects', () => {
 
   it('lists a project for its members and for admins, not for others', async () => {
     const ids = async (cookie: string) =>
-      ((await (await t.request('/api/projects', { cookie })).json()).projects as { id: string }[]).map((p) => p.id)
+      (
+        (await (await t.request('/api/projects', { cookie })).json()).projects as { id: string }[]
+      ).map((p) => p.id)
     expect(await ids(annotator)).toContain(projectId)
     expect(await ids(admin)).toContain(projectId)
     expect(await ids(outsider)).not.toContain(projectId)
@@ -63,7 +71,10 @@ describe('projects', () => {
   })
 
   it('refuses an annotator adding a label with 403', async () => {
-    const res = await t.request(`/api/projects/${projectId}/labels`, { json: { name: 'bike' }, cookie: annotator })
+    const res = await t.request(`/api/projects/${projectId}/labels`, {
+      json: { name: 'bike' },
+      cookie: annotator,
+    })
     expect(res.status).toBe(403)
     expect((await res.json()).error.code).toBe('forbidden')
   })
@@ -85,7 +96,10 @@ describe('projects', () => {
   })
 
   it('refuses a second label with a taken name or hotkey with 409', async () => {
-    const name = await t.request(`/api/projects/${projectId}/labels`, { json: { name: 'car' }, cookie: lead })
+    const name = await t.request(`/api/projects/${projectId}/labels`, {
+      json: { name: 'car' },
+      cookie: lead,
+    })
     expect(name.status).toBe(409)
     const hotkey = await t.request(`/api/projects/${projectId}/labels`, {
       json: { name: 'truck', hotkey: 1 },
@@ -110,8 +124,12 @@ describe('projects', () => {
   })
 
   it('lists members with roles; only a lead adds them', async () => {
-    const members = await (await t.request(`/api/projects/${projectId}/members`, { cookie: annotator })).json()
-    const roles = Object.fromEntries(members.members.map((m: { email: string; role: string }) => [m.email, m.role]))
+    const members = await (
+      await t.request(`/api/projects/${projectId}/members`, { cookie: annotator })
+    ).json()
+    const roles = Object.fromEntries(
+      members.members.map((m: { email: string; role: string }) => [m.email, m.role]),
+    )
     expect(roles).toEqual({ 'annotator@example.com': 'annotator', 'lead@example.com': 'lead' })
     const refused = await t.request(`/api/projects/${projectId}/members`, {
       json: { email: 'outsider@example.com', role: 'lead' },

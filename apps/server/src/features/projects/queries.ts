@@ -40,7 +40,11 @@ export function listLabels(db: Db, projectIds: string[]): Promise<LabelRow[]> {
     .orderBy(asc(labels.projectId), asc(labels.position))
 }
 
-export async function findLabel(db: Db, projectId: string, labelId: string): Promise<LabelRow | null> {
+export async function findLabel(
+  db: Db,
+  projectId: string,
+  labelId: string,
+): Promise<LabelRow | null> {
   const rows = await db
     .select()
     .from(labels)
@@ -111,5 +115,8 @@ export async function upsertMember(
   await db
     .insert(projectMembers)
     .values({ projectId, userId, role })
-    .onConflictDoUpdate({ target: [projectMembers.projectId, projectMembers.userId], set: { role } })
+    .onConflictDoUpdate({
+      target: [projectMembers.projectId, projectMembers.userId],
+      set: { role },
+    })
 }

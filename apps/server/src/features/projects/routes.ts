@@ -27,7 +27,10 @@ export function createProjectRoutes(): Hono<AppEnv> {
     const user = requireUser(c)
     const db = c.var.ctx.database.db
     const rows = await listProjectsWithRole(db, user)
-    const labels = await listLabels(db, rows.map((r) => r.id))
+    const labels = await listLabels(
+      db,
+      rows.map((r) => r.id),
+    )
     return c.json({ projects: rows.map((row) => toProject(row, row.role, labels)) })
   })
 

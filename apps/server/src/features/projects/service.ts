@@ -147,7 +147,12 @@ export async function ensureLabels(
 
 function newLabelRow(
   projectId: string,
-  input: { name: string; color?: string | undefined; hotkey?: number | null | undefined; kinds?: string[] | undefined },
+  input: {
+    name: string
+    color?: string | undefined
+    hotkey?: number | null | undefined
+    kinds?: string[] | undefined
+  },
   position: number,
 ): NewLabelRow & { id: string; name: string; hotkey: number | null } {
   return {
@@ -170,12 +175,16 @@ function checkDistinct(
   const hotkeys = new Set<number>()
   for (const row of rows) {
     if (names.has(row.name)) {
-      throw new AppError('conflict', `A label named "${row.name}" exists`, { path: [...prefix, 'name'] })
+      throw new AppError('conflict', `A label named "${row.name}" exists`, {
+        path: [...prefix, 'name'],
+      })
     }
     names.add(row.name)
     if (row.hotkey !== null && row.hotkey !== undefined) {
       if (hotkeys.has(row.hotkey)) {
-        throw new AppError('conflict', `Hotkey ${row.hotkey} is taken`, { path: [...prefix, 'hotkey'] })
+        throw new AppError('conflict', `Hotkey ${row.hotkey} is taken`, {
+          path: [...prefix, 'hotkey'],
+        })
       }
       hotkeys.add(row.hotkey)
     }

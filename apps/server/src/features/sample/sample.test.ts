@@ -17,13 +17,23 @@ describe('sample project', () => {
     expect(res.status).toBe(201)
     const project = await res.json()
     expect(project.role).toBe('lead')
-    expect(project.labels.map((l: { name: string }) => l.name)).toEqual(['circle', 'square', 'triangle'])
+    expect(project.labels.map((l: { name: string }) => l.name)).toEqual([
+      'circle',
+      'square',
+      'triangle',
+    ])
 
     await t.ctx.documents.flush()
-    const { assets } = await (await t.request(`/api/projects/${project.id}/assets`, { cookie })).json()
+    const { assets } = await (
+      await t.request(`/api/projects/${project.id}/assets`, { cookie })
+    ).json()
     const scenes = sampleScenes()
-    expect(assets.map((a: { fileName: string }) => a.fileName)).toEqual(scenes.map((s) => s.fileName))
-    expect(assets.map((a: { regionCount: number }) => a.regionCount)).toEqual(scenes.map((s) => s.regions.length))
+    expect(assets.map((a: { fileName: string }) => a.fileName)).toEqual(
+      scenes.map((s) => s.fileName),
+    )
+    expect(assets.map((a: { regionCount: number }) => a.regionCount)).toEqual(
+      scenes.map((s) => s.regions.length),
+    )
     const image = await t.request(assets[0].imageUrl, { cookie })
     expect(image.headers.get('content-type')).toBe('image/png')
   })

@@ -25,7 +25,8 @@ export async function createSampleProject(ctx: AppContext, user: AuthUser): Prom
     }),
   )
   const { assets, errors } = await storeUploads(ctx, project.id, files)
-  if (errors.length > 0) throw new AppError('internal', `Sample image refused: ${errors[0]?.message}`)
+  if (errors.length > 0)
+    throw new AppError('internal', `Sample image refused: ${errors[0]?.message}`)
 
   const labelId = new Map(project.labels.map((l) => [l.name, l.id]))
   for (const [i, scene] of scenes.entries()) {

@@ -39,7 +39,15 @@ export function sampleScenes(): SampleScene[] {
     {
       background: '#e8f0f4',
       shapes: [
-        { type: 'triangle', points: [[120, 400], [260, 120], [400, 400]], fill: '#3cb44b' },
+        {
+          type: 'triangle',
+          points: [
+            [120, 400],
+            [260, 120],
+            [400, 400],
+          ],
+          fill: '#3cb44b',
+        },
         { type: 'circle', cx: 500, cy: 140, r: 60, fill: '#f58231' },
       ],
       labelled: 2,
@@ -49,7 +57,15 @@ export function sampleScenes(): SampleScene[] {
       shapes: [
         { type: 'square', x: 60, y: 60, size: 120, fill: '#911eb4' },
         { type: 'square', x: 240, y: 200, size: 90, fill: '#4363d8' },
-        { type: 'triangle', points: [[420, 80], [580, 120], [470, 300]], fill: '#bfef45' },
+        {
+          type: 'triangle',
+          points: [
+            [420, 80],
+            [580, 120],
+            [470, 300],
+          ],
+          fill: '#bfef45',
+        },
       ],
       labelled: 3,
     },
@@ -57,7 +73,15 @@ export function sampleScenes(): SampleScene[] {
       background: '#eef4e8',
       shapes: [
         { type: 'circle', cx: 220, cy: 260, r: 120, fill: '#42d4f4' },
-        { type: 'triangle', points: [[430, 380], [520, 200], [610, 380]], fill: '#e6194b' },
+        {
+          type: 'triangle',
+          points: [
+            [430, 380],
+            [520, 200],
+            [610, 380],
+          ],
+          fill: '#e6194b',
+        },
       ],
       labelled: 1,
     },
@@ -72,7 +96,8 @@ export function sampleScenes(): SampleScene[] {
 function drawScene(background: string, shapes: Shape[]): string {
   const body = shapes
     .map((s) => {
-      if (s.type === 'circle') return `<circle cx="${s.cx}" cy="${s.cy}" r="${s.r}" fill="${s.fill}"/>`
+      if (s.type === 'circle')
+        return `<circle cx="${s.cx}" cy="${s.cy}" r="${s.r}" fill="${s.fill}"/>`
       if (s.type === 'square') {
         return `<rect x="${s.x}" y="${s.y}" width="${s.size}" height="${s.size}" fill="${s.fill}"/>`
       }
@@ -85,7 +110,11 @@ function drawScene(background: string, shapes: Shape[]): string {
 /** The region that outlines a shape: a box for squares, polygons for the rest. */
 function outline(shape: Shape): SampleScene['regions'][number] {
   if (shape.type === 'square') {
-    return { label: 'square', kind: 'bbox', geometry: { x: shape.x, y: shape.y, w: shape.size, h: shape.size } }
+    return {
+      label: 'square',
+      kind: 'bbox',
+      geometry: { x: shape.x, y: shape.y, w: shape.size, h: shape.size },
+    }
   }
   if (shape.type === 'triangle') {
     return { label: 'triangle', kind: 'polygon', geometry: { points: shape.points } }

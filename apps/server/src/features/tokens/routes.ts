@@ -8,7 +8,9 @@ import { newId } from '../../lib/ids.ts'
 import { readJson } from '../../lib/validate.ts'
 import { deleteToken, insertToken, listTokens } from './queries.ts'
 
-export const createTokenBodySchema = z.object({ name: z.string().trim().min(1).max(200).optional() })
+export const createTokenBodySchema = z.object({
+  name: z.string().trim().min(1).max(200).optional(),
+})
 
 /** API tokens of the signed-in user, for scripts and machines. */
 export function createTokenRoutes(): Hono<AppEnv> {
@@ -20,7 +22,12 @@ export function createTokenRoutes(): Hono<AppEnv> {
     const { name } = await readJson(c, createTokenBodySchema)
     const { token, tokenHash } = newApiToken()
     const id = newId()
-    await insertToken(c.var.ctx.database.db, { id, userId: user.id, name: name ?? 'token', tokenHash })
+    await insertToken(c.var.ctx.database.db, {
+      id,
+      userId: user.id,
+      name: name ?? 'token',
+      tokenHash,
+    })
     return c.json({ id, token }, 201)
   })
 

@@ -6,8 +6,11 @@ import type { Point } from '../../geometry/index.ts'
  */
 export const CIRCLE_VERTICES = 64
 
-/** The circle through labelme's two points: the centre and a point on the edge. */
-export type Circle = { cx: number; cy: number; r: number }
+/**
+ * The circle through labelme's two points: the centre and a point on the edge. The edge point is
+ * kept as drawn so that an unedited circle exports with the very same numbers.
+ */
+export type Circle = { cx: number; cy: number; r: number; edge?: [number, number] }
 
 /** Vertices on the circle, starting at angle 0 and turning clockwise on screen. */
 export function circleToPolygon(circle: Circle): Point[] {
@@ -31,6 +34,8 @@ export function isCirclePolygon(points: readonly Point[], circle: Circle): boole
 /** Reads a circle kept in a region's `extra.labelmeCircle`. */
 export function readCircle(value: unknown): Circle | undefined {
   if (!value || typeof value !== 'object') return undefined
-  const { cx, cy, r } = value as Record<string, unknown>
-  return typeof cx === 'number' && typeof cy === 'number' && typeof r === 'number' ? { cx, cy, r } : undefined
+  const { cx, cy, r, edge } = value as Record<string, unknown>
+  if (typeof cx !== 'number' || typeof cy !== 'number' || typeof r !== 'number') return undefined
+  const validEdge = Array.isArray(edge) && edge.length === 2 && edge.every((v) => typeof v === 'number')
+  return { cx, cy, r, ...(validEdge ? { edge: [edge[0], edge[1]] as [number, number] } : {}) }
 }

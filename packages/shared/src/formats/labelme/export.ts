@@ -106,7 +106,7 @@ function itemShapes(item: InterchangeItem, report: ReportBuilder): Shape[] {
         const g = region.geometry
         const circle = readCircle(region.extra?.labelmeCircle)
         if (circle && !g.parts?.length && !g.holes?.length && isCirclePolygon(g.points, circle)) {
-          shapes.push(make('circle', [[circle.cx, circle.cy], [circle.cx + circle.r, circle.cy]], groupOf(region, false)))
+          shapes.push(make('circle', [[circle.cx, circle.cy], circle.edge ?? [circle.cx + circle.r, circle.cy]], groupOf(region, false)))
           break
         }
         if (g.holes?.length) report.lossy('polygon', 'labelme polygons have no holes; holes left out')

@@ -114,7 +114,7 @@ function readShape(
     case 'circle': {
       if (!need(2)) return undefined
       const [[cx, cy], [ex, ey]] = pts as [Point, Point]
-      const circle = { cx, cy, r: Math.hypot(ex - cx, ey - cy) }
+      const circle = { cx, cy, r: Math.hypot(ex - cx, ey - cy), edge: [ex, ey] as [number, number] }
       report.count('lossy', 'circle kept as a 64-point polygon (exports back to labelme as a circle)', file)
       return { ...base, kind: 'polygon', geometry: { points: circleToPolygon(circle) }, extra: { labelmeCircle: circle } }
     }

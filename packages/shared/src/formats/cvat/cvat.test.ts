@@ -63,6 +63,24 @@ describe('importCvat', () => {
     expect(dataset.items.map((i) => i.key)).toEqual(['Train:img0.jpg', 'Test:img0.jpg'])
   })
 
+  it('reads video tracks as one item per frame, skipping frames where the track is outside', () => {
+    const { dataset } = importCvat(
+      one(`<annotations><version>1.1</version>
+        <meta><task><original_size><width>25</width><height>20</height></original_size></task></meta>
+        <track id="7" label="car">
+          <box frame="10" outside="0" occluded="1" xtl="3" ytl="4" xbr="10" ybr="5"/>
+          <box frame="13" outside="1" xtl="7" ytl="6" xbr="14" ybr="8"/>
+        </track></annotations>`),
+    )
+    expect(dataset.items).toHaveLength(1)
+    expect(dataset.items[0]).toMatchObject({ key: 'frame_000010', width: 25, height: 20 })
+    expect(dataset.items[0]!.regions[0]).toMatchObject({
+      label: 'car',
+      geometry: { x: 3, y: 4, w: 7, h: 1 },
+      attributes: { occluded: true, track_id: 7 },
+    })
+  })
+
   it('refuses a malformed point list, naming the shape', () => {
     const files = one(
       `<annotations><image id="0" name="a.jpg"><polygon label="x" points="1,2;3,x;5,6"/></image></annotations>`,

@@ -64,16 +64,7 @@ export function importCvat(
       labelNames.add(label.name)
       labels.push(label)
     }
-    const tracks = childrenOf(root, 'track')
-    if (tracks.length > 0) {
-      // TODO(#3): read video tracks (interpolated shapes per frame) as one item per frame.
-      report.warn({
-        code: 'skipped',
-        message: 'video tracks are not read',
-        file,
-        count: tracks.length,
-      })
-    }
+    readTracks(file, root, items, attributeTypes, report)
     childrenOf(root, 'image').forEach((image, index) => {
       const where = `annotations/image[${index}]`
       const name = attr(image, 'name')
@@ -107,6 +98,52 @@ export function importCvat(
     }
   }
   return { dataset: { labels, items: [...items.values()] }, report: report.build() }
+}
+
+/**
+ * Video tracks: every shape a track has on a frame where it is not `outside` becomes a region
+ * of the item `frame_<6 digits>` (CVAT's own frame naming), with the track id as an attribute.
+ * CVAT dumps interpolated frames too, so no interpolation is needed here.
+ */
+function readTracks(
+  file: string,
+  root: XmlNode,
+  items: Map<string, InterchangeItem>,
+  types: AttributeTypes,
+  report: ReportBuilder,
+): void {
+  const meta = childOf(root, 'meta')
+  const task = meta && childOf(meta, 'task')
+  const size = task && childOf(task, 'original_size')
+  const width = Number(textOf(size?.width))
+  const height = Number(textOf(size?.height))
+  childrenOf(root, 'track').forEach((track, t) => {
+    const label = attr(track, 'label') ?? ''
+    const frames = new Map<string, XmlNode>()
+    for (const kind of ['box', 'polygon', 'polyline', 'points', 'mask']) {
+      for (const shape of childrenOf(track, kind)) {
+        if (attr(shape, 'outside') === '1') continue
+        const frame = `frame_${(attr(shape, 'frame') ?? '0').padStart(6, '0')}`
+        const holder = frames.get(frame) ?? {}
+        const copy = { ...shape, '@_label': label }
+        ;((holder[kind] ??= []) as XmlNode[]).push(copy)
+        frames.set(frame, holder)
+      }
+    }
+    for (const [frame, holder] of frames) {
+      let item = items.get(frame)
+      if (!item) {
+        item = { key: frame, subset: '', path: frame, regions: [], tags: [] }
+        if (width > 0 && height > 0) Object.assign(item, { width, height })
+        items.set(frame, item)
+      }
+      const before = item.regions.length
+      readShapes(file, `annotations/track[${t}]`, holder, item, types, report)
+      for (const region of item.regions.slice(before)) {
+        region.attributes.track_id = Number(attr(track, 'id') ?? t)
+      }
+    }
+  })
 }
 
 function attr(node: XmlNode, name: string): string | undefined {

@@ -77,7 +77,11 @@ export function importLabelStudio(
       }
       const ctx = { file, report, labels, sizeOf: options.sizeOf, item }
       annotations.forEach((a, i) => {
-        readResults(a.result ?? [], `[${t}].annotations[${i}]`, ctx, { source: 'human', annotationId: a.id })
+        readResults(a.result ?? [], `[${t}].annotations[${i}]`, ctx, {
+          source: 'human',
+          annotationId: a.id,
+          annotator: a.completed_by,
+        })
       })
       if (!item.width || !item.height) {
         const known = options.sizeOf?.(item.key) ?? options.sizeOf?.(item.path)
@@ -109,7 +113,13 @@ type ReadContext = {
   item: InterchangeItem
 }
 
-type Provenance = { source: 'human' | 'model'; score?: number | undefined; annotationId?: unknown }
+/** Where results came from; the annotation id and annotator let a caller split annotators apart. */
+type Provenance = {
+  source: 'human' | 'model'
+  score?: number | undefined
+  annotationId?: unknown
+  annotator?: unknown
+}
 
 function readResults(results: LsResult[], where: string, ctx: ReadContext, prov: Provenance): void {
   const { item, report, file } = ctx
@@ -144,7 +154,14 @@ function readResults(results: LsResult[], where: string, ctx: ReadContext, prov:
       source: prov.source,
       ...(r.score != null || prov.score != null ? { score: r.score ?? prov.score } : {}),
       ...(r.id != null ? { sourceId: r.id } : {}),
-      ...(prov.annotationId != null ? { extra: { labelStudioAnnotation: prov.annotationId } } : {}),
+      ...(prov.annotationId != null
+        ? {
+            extra: {
+              labelStudioAnnotation: prov.annotationId,
+              ...(prov.annotator != null ? { labelStudioAnnotator: prov.annotator } : {}),
+            },
+          }
+        : {}),
     } as InterchangeRegion
     item.regions.push(full)
     if (r.id != null) byId.set(String(r.id), full)

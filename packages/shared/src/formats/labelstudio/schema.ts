@@ -19,6 +19,7 @@ export const lsAnnotationSchema = z.looseObject({
   id: z.union([z.string(), z.number()]).nullish(),
   result: z.array(lsResultSchema).nullish(),
   was_cancelled: z.boolean().nullish(),
+  completed_by: z.unknown().optional(),
   score: finite.nullish(),
   model_version: z.unknown().optional(),
 })

@@ -33,7 +33,11 @@ export type FormatEntry = {
   ) => { dataset: InterchangeDataset; report: ConversionReport } & Record<string, unknown>
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   export: (dataset: InterchangeDataset, options?: any) => { files: FileSet; report: ConversionReport }
-  /** Whether an export is several files (served as a zip) rather than one. */
+  /**
+   * Whether an export is several files (served as a zip) rather than one. A single-file format
+   * may still return several files (COCO writes one per subset), so callers zip whenever more
+   * than one comes back.
+   */
   multiFile: boolean
   /** Media type of the single file, or of the zip when `multiFile`. */
   mediaType: string

@@ -119,6 +119,7 @@ function regionResults(region: InterchangeRegion, W: number, H: number, report: 
       return [{ __type: 'keypointlabels', x: px(g.x), y: py(g.y), width: 0.5, keypointlabels: label }]
     }
     default:
+      // TODO(#3): masks could go out as brushlabels and keypoint sets as grouped keypointlabels.
       report.lossy(region.kind, 'Label Studio image export does not carry this kind; region left out')
       return []
   }

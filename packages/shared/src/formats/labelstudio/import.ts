@@ -170,6 +170,7 @@ function readResults(results: LsResult[], where: string, ctx: ReadContext, prov:
   for (const r of results) {
     if (SHAPE_TYPES.has(r.type) || /labels$/.test(r.type)) {
       if (!SHAPE_TYPES.has(r.type) && r.type !== 'labels') {
+        // TODO(#3): brushlabels (Label Studio's own RLE) and ellipselabels are not converted yet.
         report.count('skipped', `${r.type} results are not supported; skipped`, file)
       }
       continue

@@ -35,7 +35,7 @@ describe('sign in', () => {
 
   it('refuses a malformed login body with 400 naming the field', async () => {
     const res = await t.request('/api/auth/login', {
-      json: { email: 'not-an-email', password: 'x' },
+      json: { email: 42, password: 'x' },
     })
     expect(res.status).toBe(400)
     const { error } = await res.json()
@@ -136,6 +136,12 @@ describe('CSRF', () => {
       cookie: adminCookie,
     })
     expect(same.status).toBe(201)
+    const viaTlsProxy = await t.request('/api/projects', {
+      json: { name: 'behind a TLS proxy' },
+      cookie: adminCookie,
+      headers: { origin: 'https://localhost' },
+    })
+    expect(viaTlsProxy.status).toBe(201)
     const { token } = await (
       await t.request('/api/tokens', { json: {}, cookie: adminCookie })
     ).json()

@@ -38,7 +38,7 @@ export function csrfGuard(): MiddlewareHandler<AppEnv> {
 export function checkSameOrigin(c: Context<AppEnv>, required: boolean): void {
   const origin = c.req.header('origin')
   if (origin !== undefined) {
-    if (origin === new URL(c.req.url).origin) return
+    if (isOwnHost(c, origin)) return
     throw new AppError('csrf', 'Cross-site request refused: the Origin does not match this server')
   }
   const site = c.req.header('sec-fetch-site')
@@ -46,6 +46,22 @@ export function checkSameOrigin(c: Context<AppEnv>, required: boolean): void {
   if (site !== undefined || required) {
     throw new AppError('csrf', 'Cross-site request refused: the request carries no Origin header')
   }
+}
+
+/**
+ * Whether `origin` names this server's host. The scheme is not compared: behind a proxy that
+ * ends TLS the browser says `https://` while the server sees `http://`. A proxy that rewrites
+ * the host passes the public one in `X-Forwarded-Host`, which a cross-site page cannot set.
+ */
+function isOwnHost(c: Context<AppEnv>, origin: string): boolean {
+  let host: string
+  try {
+    host = new URL(origin).host
+  } catch {
+    return false
+  }
+  const forwarded = c.req.header('x-forwarded-host')?.split(',')[0]?.trim()
+  return host === new URL(c.req.url).host || (forwarded !== undefined && host === forwarded)
 }
 
 /** The signed-in user, or a 401. */

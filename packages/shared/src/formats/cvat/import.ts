@@ -88,13 +88,14 @@ export function importCvat(
 
   for (const item of items.values()) {
     for (const label of [...item.regions.map((r) => r.label), ...item.tags]) {
+      if (label === '') {
+        report.count('unknown-label', 'shapes without a label')
+        continue
+      }
       if (labelNames.has(label)) continue
       labelNames.add(label)
-      if (label === '') report.count('unknown-label', 'shapes without a label')
-      else {
-        labels.push({ name: label })
-        report.count('unknown-label', `label "${label}" is not in <meta>; added`)
-      }
+      labels.push({ name: label })
+      report.count('unknown-label', `label "${label}" is not in <meta>; added`)
     }
   }
   return { dataset: { labels, items: [...items.values()] }, report: report.build() }

@@ -30,7 +30,9 @@ export function annotationToRegions(ann: CocoAnnotation, ctx: AnnotationContext)
     attributes: { ...(ann.attributes ?? {}) },
     ...(ann.iscrowd ? { crowd: true } : {}),
     ...(ann.id !== undefined ? { sourceId: ann.id } : {}),
-    ...(ann.score != null ? { score: ann.score, source: 'model' as const } : {}),
+    // A score is kept as given; whether the region is a prediction is the caller's to say
+    // (COCO results are), since some ground-truth files carry `score: 1` too.
+    ...(ann.score != null ? { score: ann.score } : {}),
   }
   const regions: InterchangeRegion[] = []
   const seg = ann.segmentation

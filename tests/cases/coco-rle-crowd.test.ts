@@ -11,10 +11,17 @@ const caseDir = path.resolve(repoRoot, '../shared/cases/coco-rle-crowd')
 const expected = JSON.parse(readFileSync(path.join(caseDir, 'expected.json'), 'utf8'))
 const input = path.join(caseDir, 'input_coco.json')
 const files = () => new Map([['input_coco.json', new Uint8Array(readFileSync(input))]])
-const json = (f: Map<string, Uint8Array>) => JSON.parse(new TextDecoder().decode([...f.values()][0]))
+const json = (f: Map<string, Uint8Array>) =>
+  JSON.parse(new TextDecoder().decode([...f.values()][0]))
 /** COCO's 80 detection classes in order, as the real val2017 file lists them. */
 const coco80 = JSON.parse(
-  readFileSync(path.resolve(repoRoot, '../shared/data/mmdetection/tests/data/coco_dummy/annotations/instances_val2017.json'), 'utf8'),
+  readFileSync(
+    path.resolve(
+      repoRoot,
+      '../shared/data/mmdetection/tests/data/coco_dummy/annotations/instances_val2017.json',
+    ),
+    'utf8',
+  ),
 ).categories.map((c: { name: string }) => ({ name: c.name }))
 
 const parse = (line: string) => line.trim().split(/\s+/).map(Number)
@@ -52,11 +59,15 @@ describe('coco-rle-crowd', () => {
     const labelFile = [...yolo.keys()].find((k) => k.endsWith('.txt'))!
     const lines = new TextDecoder().decode(yolo.get(labelFile)).trim().split('\n')
     expect(lines).toHaveLength(expected.expected_yolo_lines)
-    const want = (Object.values(expected.yolo_box_lines_with_coco80_class_map) as string[]).map(parse)
+    const want = (Object.values(expected.yolo_box_lines_with_coco80_class_map) as string[]).map(
+      parse,
+    )
     const got = lines.map(parse)
     for (const line of want) {
       // A tie such as 0.2890625 rounds to either neighbour (Python rounds half to even, JS up).
-      const match = got.find((g) => g[0] === line[0] && g.every((v, i) => Math.abs(v - line[i]!) <= 1e-6 + 1e-12))
+      const match = got.find(
+        (g) => g[0] === line[0] && g.every((v, i) => Math.abs(v - line[i]!) <= 1e-6 + 1e-12),
+      )
       expect(match, `no line close to ${line.join(' ')} in ${lines.join(' | ')}`).toBeDefined()
     }
   })

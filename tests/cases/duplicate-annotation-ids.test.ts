@@ -15,7 +15,12 @@ describe('duplicate-annotation-ids', () => {
     const { dataset } = importCoco(files)
     const boxes = dataset.items.flatMap((i) => i.regions).map((r) => r.geometry)
     expect(boxes).toEqual(
-      source.annotations.map((a: { bbox: number[] }) => ({ x: a.bbox[0], y: a.bbox[1], w: a.bbox[2], h: a.bbox[3] })),
+      source.annotations.map((a: { bbox: number[] }) => ({
+        x: a.bbox[0],
+        y: a.bbox[1],
+        w: a.bbox[2],
+        h: a.bbox[3],
+      })),
     )
   })
 
@@ -27,10 +32,14 @@ describe('duplicate-annotation-ids', () => {
   })
 
   it('exports unique annotation ids', () => {
-    const out = JSON.parse(new TextDecoder().decode([...exportCoco(importCoco(files).dataset).files.values()][0]))
+    const out = JSON.parse(
+      new TextDecoder().decode([...exportCoco(importCoco(files).dataset).files.values()][0]),
+    )
     const ids = out.annotations.map((a: { id: number }) => a.id)
     expect(ids).toHaveLength(source.annotations.length)
     expect(new Set(ids).size).toBe(ids.length)
-    expect(out.annotations.map((a: { bbox: number[] }) => a.bbox)).toEqual(source.annotations.map((a: { bbox: number[] }) => a.bbox))
+    expect(out.annotations.map((a: { bbox: number[] }) => a.bbox)).toEqual(
+      source.annotations.map((a: { bbox: number[] }) => a.bbox),
+    )
   })
 })

@@ -12,7 +12,9 @@ const source = JSON.parse(readFileSync(input, 'utf8'))
 
 describe('keypoint-visibility', () => {
   it('brings keypoints and num_keypoints back unchanged after import and export', () => {
-    const { dataset } = importCoco(new Map([['input_coco.json', new Uint8Array(readFileSync(input))]]))
+    const { dataset } = importCoco(
+      new Map([['input_coco.json', new Uint8Array(readFileSync(input))]]),
+    )
     const out = JSON.parse(new TextDecoder().decode([...exportCoco(dataset).files.values()][0]))
     expect(out.annotations).toHaveLength(1)
     expect(out.annotations[0].keypoints).toEqual(expected.after_import_export.keypoints)

@@ -25,7 +25,9 @@ const AREA_TOLERANCE = 1
 describe('polygon-area-raster', () => {
   it('measures the polygon by shoelace as pycocotools does', () => {
     expect(polygon.points.flat()).toEqual(expected.polygon)
-    expect(Math.abs(polygonArea(polygon) - expected.pycocotools_area)).toBeLessThanOrEqual(AREA_TOLERANCE)
+    expect(Math.abs(polygonArea(polygon) - expected.pycocotools_area)).toBeLessThanOrEqual(
+      AREA_TOLERANCE,
+    )
   })
 
   it('rasterises it to the pixels pycocotools covers', () => {
@@ -42,9 +44,13 @@ describe('polygon-area-raster', () => {
       annotations: [{ id: 1, image_id: 1, category_id: 1, segmentation: input.segmentation }],
     }
     const files = new Map([['p.json', new TextEncoder().encode(JSON.stringify(coco))]])
-    const out = JSON.parse(new TextDecoder().decode([...exportCoco(importCoco(files).dataset).files.values()][0]))
+    const out = JSON.parse(
+      new TextDecoder().decode([...exportCoco(importCoco(files).dataset).files.values()][0]),
+    )
     expect(out.annotations[0].bbox).toEqual(expected.pycocotools_bbox)
-    expect(Math.abs(out.annotations[0].area - expected.pycocotools_area)).toBeLessThanOrEqual(AREA_TOLERANCE)
+    expect(Math.abs(out.annotations[0].area - expected.pycocotools_area)).toBeLessThanOrEqual(
+      AREA_TOLERANCE,
+    )
   })
 
   it('gives a 10x10 pixel mask a 10-pixel bbox and IoU with the polygon as expected', () => {

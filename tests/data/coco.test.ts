@@ -6,8 +6,14 @@ import { exportCoco, importCoco } from '@concord/shared/formats/coco/index'
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const dataDir = path.resolve(repoRoot, '../shared/data')
-const labelmeCoco = path.join(dataDir, 'labelme/examples/instance_segmentation/data_dataset_coco/annotations.json')
-const mmdetCoco = path.join(dataDir, 'mmdetection/tests/data/coco_dummy/annotations/instances_val2017.json')
+const labelmeCoco = path.join(
+  dataDir,
+  'labelme/examples/instance_segmentation/data_dataset_coco/annotations.json',
+)
+const mmdetCoco = path.join(
+  dataDir,
+  'mmdetection/tests/data/coco_dummy/annotations/instances_val2017.json',
+)
 const mmdetSample = path.join(dataDir, 'mmdetection/tests/data/coco_sample.json')
 
 type Ann = {
@@ -18,20 +24,35 @@ type Ann = {
   iscrowd?: number
   segmentation?: number[][] | { counts: number[]; size: number[] }
 }
-type Coco = { images: { id: number; file_name: string }[]; categories: { id: number; name: string }[]; annotations: Ann[] }
+type Coco = {
+  images: { id: number; file_name: string }[]
+  categories: { id: number; name: string }[]
+  annotations: Ann[]
+}
 
 const read = (file: string): Coco => JSON.parse(readFileSync(file, 'utf8'))
 const roundTrip = (file: string, options = {}) => {
-  const imported = importCoco(new Map([[path.basename(file), new Uint8Array(readFileSync(file))]]), { subset: '' })
+  const imported = importCoco(
+    new Map([[path.basename(file), new Uint8Array(readFileSync(file))]]),
+    { subset: '' },
+  )
   const exported = exportCoco(imported.dataset, options)
-  return { imported, out: JSON.parse(new TextDecoder().decode([...exported.files.values()][0])) as Coco, report: exported.report }
+  return {
+    imported,
+    out: JSON.parse(new TextDecoder().decode([...exported.files.values()][0])) as Coco,
+    report: exported.report,
+  }
 }
 
 /** Annotations as (image file, category name, annotation), the ids of either side resolved. */
 function resolved(coco: Coco) {
   const file = new Map(coco.images.map((i) => [i.id, i.file_name]))
   const name = new Map(coco.categories.map((c) => [c.id, c.name]))
-  return coco.annotations.map((a) => ({ file: file.get(a.image_id), category: name.get(a.category_id), ann: a }))
+  return coco.annotations.map((a) => ({
+    file: file.get(a.image_id),
+    category: name.get(a.category_id),
+    ann: a,
+  }))
 }
 
 function expectNumbersClose(actual: number[], expected: number[], tolerance: number): void {
@@ -77,7 +98,9 @@ describe('mmdetection COCO file (crowd RLE, multi-part polygons, ids with gaps)'
     const regions = imported.dataset.items.flatMap((i) => i.regions)
     expect(regions).toHaveLength(source.annotations.length)
     const crowd = regions.filter((r) => r.crowd)
-    expect(crowd.map((r) => r.kind)).toEqual(source.annotations.filter((a) => a.iscrowd).map(() => 'mask'))
+    expect(crowd.map((r) => r.kind)).toEqual(
+      source.annotations.filter((a) => a.iscrowd).map(() => 'mask'),
+    )
   })
 
   it('exports the same objects with polygons, boxes and RLE counts unchanged', () => {
@@ -91,7 +114,9 @@ describe('mmdetection COCO file (crowd RLE, multi-part polygons, ids with gaps)'
       if (Array.isArray(w.ann.segmentation)) {
         const gs = g.ann.segmentation as number[][]
         expect(gs).toHaveLength(w.ann.segmentation.length)
-        gs.forEach((ring, r) => expectNumbersClose(ring, (w.ann.segmentation as number[][])[r]!, 1e-6))
+        gs.forEach((ring, r) =>
+          expectNumbersClose(ring, (w.ann.segmentation as number[][])[r]!, 1e-6),
+        )
         // Polygon areas from the shoelace formula agree with the file's own to within a pixel.
         expect(Math.abs(g.ann.area - w.ann.area)).toBeLessThan(1)
       } else {
@@ -109,9 +134,13 @@ describe('mmdetection COCO file (crowd RLE, multi-part polygons, ids with gaps)'
   })
 
   it('keeps an object made of three polygons as one annotation', () => {
-    const multi = source.annotations.filter((a) => Array.isArray(a.segmentation) && a.segmentation.length > 1)
+    const multi = source.annotations.filter(
+      (a) => Array.isArray(a.segmentation) && a.segmentation.length > 1,
+    )
     expect(multi.length).toBeGreaterThan(0)
-    const outMulti = out.annotations.filter((a) => Array.isArray(a.segmentation) && a.segmentation.length > 1)
+    const outMulti = out.annotations.filter(
+      (a) => Array.isArray(a.segmentation) && a.segmentation.length > 1,
+    )
     expect(outMulti.map((a) => (a.segmentation as number[][]).length)).toEqual(
       multi.map((a) => (a.segmentation as number[][]).length),
     )
@@ -125,6 +154,8 @@ describe('mmdetection coco_sample (boxes only, images without annotations)', () 
     expect(out.images.map((i) => i.file_name)).toEqual(source.images.map((i) => i.file_name))
     const want = resolved(source)
     const got = resolved(out)
-    expect(got.map((g) => [g.file, g.category, g.ann.bbox])).toEqual(want.map((w) => [w.file, w.category, w.ann.bbox]))
+    expect(got.map((g) => [g.file, g.category, g.ann.bbox])).toEqual(
+      want.map((w) => [w.file, w.category, w.ann.bbox]),
+    )
   })
 })

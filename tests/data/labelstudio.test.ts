@@ -13,7 +13,11 @@ const taskFiles = readdirSync(dataDir, { withFileTypes: true })
   .filter((f) => f.endsWith('.json') && Array.isArray(JSON.parse(readFileSync(f, 'utf8'))))
 const load = (file: string) => new Map([[path.basename(file), new Uint8Array(readFileSync(file))]])
 
-type Task = { data: Record<string, unknown>; annotations?: { was_cancelled?: boolean; result: { type: string }[] }[]; predictions?: unknown[] }
+type Task = {
+  data: Record<string, unknown>
+  annotations?: { was_cancelled?: boolean; result: { type: string }[] }[]
+  predictions?: unknown[]
+}
 const SHAPES = new Set(['rectanglelabels', 'polygonlabels', 'keypointlabels'])
 
 describe('label-studio-converter task exports', () => {
@@ -26,30 +30,43 @@ describe('label-studio-converter task exports', () => {
     it(`imports ${name}: one region per shape result, tasks without an image reported`, () => {
       const tasks: Task[] = JSON.parse(readFileSync(file, 'utf8'))
       const withImage = tasks.filter((t) => typeof t.data.image === 'string')
-      const shapeResults = withImage.flatMap((t) => [
-        ...(t.annotations ?? []).filter((a) => !a.was_cancelled).flatMap((a) => a.result),
-        ...(t.predictions ?? []).flatMap((p) => (p && typeof p === 'object' ? ((p as { result?: { type: string }[] }).result ?? []) : [])),
-      ]).filter((r) => SHAPES.has(r.type))
+      const shapeResults = withImage
+        .flatMap((t) => [
+          ...(t.annotations ?? []).filter((a) => !a.was_cancelled).flatMap((a) => a.result),
+          ...(t.predictions ?? []).flatMap((p) =>
+            p && typeof p === 'object' ? ((p as { result?: { type: string }[] }).result ?? []) : [],
+          ),
+        ])
+        .filter((r) => SHAPES.has(r.type))
       const { dataset, report } = importLabelStudio(load(file))
       expect(dataset.items.flatMap((i) => i.regions)).toHaveLength(shapeResults.length)
-      const skipped = report.warnings.find((w) => w.message.startsWith('task without an image'))?.count ?? 0
+      const skipped =
+        report.warnings.find((w) => w.message.startsWith('task without an image'))?.count ?? 0
       expect(skipped).toBe(tasks.length - withImage.length)
     })
   }
 
   it('keeps Butterfly and butterfly as two labels', () => {
-    const { dataset } = importLabelStudio(load(path.join(dataDir, 'test_export_yolo/data_obb.json')))
+    const { dataset } = importLabelStudio(
+      load(path.join(dataDir, 'test_export_yolo/data_obb.json')),
+    )
     expect(dataset.labels.map((l) => l.name).sort()).toEqual(['Butterfly', 'butterfly'])
   })
 
   it('turns rotated rectangles about their top-left corner in pixels, keeping right angles', () => {
     const file = path.join(dataDir, 'test_export_yolo/data_obb.json')
     const tasks = JSON.parse(readFileSync(file, 'utf8'))
-    const results = tasks.flatMap((t: { annotations: { result: unknown[] }[] }) => t.annotations.flatMap((a) => a.result))
+    const results = tasks.flatMap((t: { annotations: { result: unknown[] }[] }) =>
+      t.annotations.flatMap((a) => a.result),
+    )
     const regions = importLabelStudio(load(file)).dataset.items.flatMap((i) => i.regions)
     expect(regions).toHaveLength(results.length)
     regions.forEach((region, i) => {
-      const r = results[i] as { original_width: number; original_height: number; value: { x: number; y: number; width: number; height: number; rotation: number } }
+      const r = results[i] as {
+        original_width: number
+        original_height: number
+        value: { x: number; y: number; width: number; height: number; rotation: number }
+      }
       expect(region.kind).toBe('rbox')
       if (region.kind !== 'rbox') return
       const [x, y] = rboxTopLeft(region.geometry)
@@ -65,7 +82,9 @@ describe('label-studio-converter task exports', () => {
   })
 
   it('names uploaded images without the /data/upload/<project>/ prefix', () => {
-    const { dataset } = importLabelStudio(load(path.join(dataDir, 'test_export_json_min/data.json')))
+    const { dataset } = importLabelStudio(
+      load(path.join(dataDir, 'test_export_json_min/data.json')),
+    )
     expect(dataset.items.map((i) => i.path)).toEqual(['example.png'])
   })
 
@@ -80,8 +99,12 @@ describe('label-studio-converter task exports', () => {
           before.map((r) => [r.kind, r.label, r.source, r.score ?? null]),
         )
         item.regions.forEach((r, j) => {
-          const a = JSON.stringify(r.geometry, (_, v) => (typeof v === 'number' ? Math.round(v * 1e6) / 1e6 : v))
-          const b = JSON.stringify(before[j]!.geometry, (_, v) => (typeof v === 'number' ? Math.round(v * 1e6) / 1e6 : v))
+          const a = JSON.stringify(r.geometry, (_, v) =>
+            typeof v === 'number' ? Math.round(v * 1e6) / 1e6 : v,
+          )
+          const b = JSON.stringify(before[j]!.geometry, (_, v) =>
+            typeof v === 'number' ? Math.round(v * 1e6) / 1e6 : v,
+          )
           expect(a).toBe(b)
         })
       })

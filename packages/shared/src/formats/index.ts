@@ -32,7 +32,10 @@ export type FormatEntry = {
     options?: any,
   ) => { dataset: InterchangeDataset; report: ConversionReport } & Record<string, unknown>
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  export: (dataset: InterchangeDataset, options?: any) => { files: FileSet; report: ConversionReport }
+  export: (
+    dataset: InterchangeDataset,
+    options?: any,
+  ) => { files: FileSet; report: ConversionReport }
   /**
    * Whether an export is several files (served as a zip) rather than one. A single-file format
    * may still return several files (COCO writes one per subset), so callers zip whenever more
@@ -57,9 +60,19 @@ export const FORMATS: Partial<Record<FormatName, FormatEntry>> = {
     mediaType: 'application/json',
   },
   voc: { import: importVoc, export: exportVoc, multiFile: true, mediaType: 'application/zip' },
-  labelme: { import: importLabelme, export: exportLabelme, multiFile: true, mediaType: 'application/zip' },
+  labelme: {
+    import: importLabelme,
+    export: exportLabelme,
+    multiFile: true,
+    mediaType: 'application/zip',
+  },
   cvat: { import: importCvat, export: exportCvat, multiFile: false, mediaType: 'application/xml' },
-  concord: { import: importConcord, export: exportConcord, multiFile: false, mediaType: 'application/x-ndjson' },
+  concord: {
+    import: importConcord,
+    export: exportConcord,
+    multiFile: false,
+    mediaType: 'application/x-ndjson',
+  },
   labelstudio: {
     import: importLabelStudio,
     export: exportLabelStudio,

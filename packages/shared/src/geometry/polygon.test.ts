@@ -18,7 +18,13 @@ describe('polygon area', () => {
   })
 
   it('subtracts holes and adds parts', () => {
-    expect(polygonArea({ points: rect(0, 0, 10, 10), holes: [rect(2, 2, 2, 2)], parts: [rect(20, 0, 1, 1)] })).toBe(97)
+    expect(
+      polygonArea({
+        points: rect(0, 0, 10, 10),
+        holes: [rect(2, 2, 2, 2)],
+        parts: [rect(20, 0, 1, 1)],
+      }),
+    ).toBe(97)
   })
 
   it('equals the raster pixel count for integer rectangles', () => {
@@ -37,7 +43,10 @@ describe('polygon area', () => {
   })
 
   it('stays within the perimeter of the shoelace area for random triangles', () => {
-    const pt = fc.tuple(fc.double({ min: 0, max: 60, noNaN: true }), fc.double({ min: 0, max: 60, noNaN: true }))
+    const pt = fc.tuple(
+      fc.double({ min: 0, max: 60, noNaN: true }),
+      fc.double({ min: 0, max: 60, noNaN: true }),
+    )
     fc.assert(
       fc.property(pt, pt, pt, (a, b, c) => {
         const ring: [number, number][] = [a, b, c]
@@ -46,14 +55,18 @@ describe('polygon area', () => {
           const q = ring[(i + 1) % 3]!
           return s + Math.hypot(p[0] - q[0], p[1] - q[1])
         }, 0)
-        expect(Math.abs(polygonRasterArea({ points: ring }, 64, 64) - ringArea(ring))).toBeLessThanOrEqual(perimeter + 4)
+        expect(
+          Math.abs(polygonRasterArea({ points: ring }, 64, 64) - ringArea(ring)),
+        ).toBeLessThanOrEqual(perimeter + 4)
       }),
     )
   })
 
   it('leaves holes out of the raster', () => {
     const mask = rasterizePolygon({ points: rect(0, 0, 6, 6), holes: [rect(2, 2, 2, 2)] }, 8, 8)
-    expect(polygonRasterArea({ points: rect(0, 0, 6, 6), holes: [rect(2, 2, 2, 2)] }, 8, 8)).toBe(32)
+    expect(polygonRasterArea({ points: rect(0, 0, 6, 6), holes: [rect(2, 2, 2, 2)] }, 8, 8)).toBe(
+      32,
+    )
     expect(rleBbox(mask)).toEqual({ x: 0, y: 0, w: 6, h: 6 })
   })
 

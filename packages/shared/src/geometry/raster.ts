@@ -18,7 +18,8 @@ export function rasterizePolygon(
   for (let x = 0; x < width; x++) {
     const cx = x + 0.5
     const column = x * height
-    for (const ring of outer) fillSpans(ring, cx, height, (y0, y1) => bits.fill(1, column + y0, column + y1))
+    for (const ring of outer)
+      fillSpans(ring, cx, height, (y0, y1) => bits.fill(1, column + y0, column + y1))
     for (const hole of polygon.holes ?? [])
       fillSpans(hole, cx, height, (y0, y1) => bits.fill(0, column + y0, column + y1))
   }

@@ -17,11 +17,18 @@ describe('rotated boxes', () => {
     const n = fc.double({ min: -1000, max: 1000, noNaN: true })
     const size = fc.double({ min: 0, max: 1000, noNaN: true })
     fc.assert(
-      fc.property(n, n, size, size, fc.double({ min: -720, max: 720, noNaN: true }), (x, y, w, h, a) => {
-        const [tx, ty] = rboxTopLeft(rboxFromTopLeft(x, y, w, h, a))
-        expect(tx).toBeCloseTo(x, 6)
-        expect(ty).toBeCloseTo(y, 6)
-      }),
+      fc.property(
+        n,
+        n,
+        size,
+        size,
+        fc.double({ min: -720, max: 720, noNaN: true }),
+        (x, y, w, h, a) => {
+          const [tx, ty] = rboxTopLeft(rboxFromTopLeft(x, y, w, h, a))
+          expect(tx).toBeCloseTo(x, 6)
+          expect(ty).toBeCloseTo(y, 6)
+        },
+      ),
     )
   })
 
@@ -48,13 +55,19 @@ describe('clipBbox', () => {
   it('never produces a negative size', () => {
     const n = fc.double({ min: -100, max: 100, noNaN: true })
     fc.assert(
-      fc.property(n, n, fc.double({ min: 0, max: 100, noNaN: true }), fc.double({ min: 0, max: 100, noNaN: true }), (x, y, w, h) => {
-        const { box } = clipBbox({ x, y, w, h }, 20, 30)
-        expect(box.w).toBeGreaterThanOrEqual(0)
-        expect(box.h).toBeGreaterThanOrEqual(0)
-        expect(box.x + box.w).toBeLessThanOrEqual(20)
-        expect(box.y + box.h).toBeLessThanOrEqual(30)
-      }),
+      fc.property(
+        n,
+        n,
+        fc.double({ min: 0, max: 100, noNaN: true }),
+        fc.double({ min: 0, max: 100, noNaN: true }),
+        (x, y, w, h) => {
+          const { box } = clipBbox({ x, y, w, h }, 20, 30)
+          expect(box.w).toBeGreaterThanOrEqual(0)
+          expect(box.h).toBeGreaterThanOrEqual(0)
+          expect(box.x + box.w).toBeLessThanOrEqual(20)
+          expect(box.y + box.h).toBeLessThanOrEqual(30)
+        },
+      ),
     )
   })
 })

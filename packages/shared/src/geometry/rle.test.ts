@@ -43,13 +43,18 @@ describe('RLE', () => {
   it('gives the pixel extent of the foreground as its bbox', () => {
     fc.assert(
       fc.property(binaryMask, ({ width, height, bits }) => {
-        let minX = Infinity, minY = Infinity, maxX = -1, maxY = -1
+        let minX = Infinity,
+          minY = Infinity,
+          maxX = -1,
+          maxY = -1
         bits.forEach((b, i) => {
           if (!b) return
           const x = Math.floor(i / height)
           const y = i % height
-          minX = Math.min(minX, x); maxX = Math.max(maxX, x)
-          minY = Math.min(minY, y); maxY = Math.max(maxY, y)
+          minX = Math.min(minX, x)
+          maxX = Math.max(maxX, x)
+          minY = Math.min(minY, y)
+          maxY = Math.max(maxY, y)
         })
         const box = rleBbox(rleFromBinary(bits, width, height))
         if (maxX < 0) expect(box).toEqual({ x: 0, y: 0, w: 0, h: 0 })
@@ -71,7 +76,13 @@ describe('RLE', () => {
     // A 4x4 column-major mask with pixels (1,1),(1,2),(2,1),(2,2) set; counts 3 and 4 are
     // written as 2-2=0 and 5-2=3.
     const bits = new Uint8Array(16)
-    for (const [x, y] of [[1, 1], [1, 2], [2, 1], [2, 2]] as const) bits[x * 4 + y] = 1
+    for (const [x, y] of [
+      [1, 1],
+      [1, 2],
+      [2, 1],
+      [2, 2],
+    ] as const)
+      bits[x * 4 + y] = 1
     const rle = rleFromBinary(bits, 4, 4)
     expect(rle.counts).toEqual([5, 2, 2, 2, 5])
     expect(decodeRleString('52203')).toEqual([5, 2, 2, 2, 5])

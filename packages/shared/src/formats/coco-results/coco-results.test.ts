@@ -17,12 +17,21 @@ describe('COCO results', () => {
       { images, categories },
     )
     expect(dataset.items[0]!.regions).toEqual([
-      expect.objectContaining({ kind: 'bbox', label: 'car', source: 'model', score: 0.75, geometry: { x: 1, y: 2, w: 3, h: 4 } }),
+      expect.objectContaining({
+        kind: 'bbox',
+        label: 'car',
+        source: 'model',
+        score: 0.75,
+        geometry: { x: 1, y: 2, w: 3, h: 4 },
+      }),
     ])
   })
 
   it('names the entry whose image id is unknown', () => {
-    const bad = files([{ image_id: 42, category_id: 3, bbox: [0, 0, 1, 1], score: 1 }, { image_id: 7, category_id: 3, bbox: [0, 0, 1, 1], score: 1 }])
+    const bad = files([
+      { image_id: 42, category_id: 3, bbox: [0, 0, 1, 1], score: 1 },
+      { image_id: 7, category_id: 3, bbox: [0, 0, 1, 1], score: 1 },
+    ])
     expect(() => importCocoResults(bad, { images, categories })).toThrow(FormatError)
     expect(() => importCocoResults(bad, { images, categories })).toThrow(/\[1\]\.image_id/)
   })
@@ -33,23 +42,46 @@ describe('COCO results', () => {
   })
 
   it('exports the ids it is given and no empty segmentation for boxes', () => {
-    const { dataset } = importCocoResults(files([{ image_id: 42, category_id: 3, bbox: [1, 2, 3, 4], score: 0.5 }]), { images, categories })
-    const out = JSON.parse(decodeText(exportCocoResults(dataset, { images, categories }).files.get('results.json')!))
+    const { dataset } = importCocoResults(
+      files([{ image_id: 42, category_id: 3, bbox: [1, 2, 3, 4], score: 0.5 }]),
+      { images, categories },
+    )
+    const out = JSON.parse(
+      decodeText(exportCocoResults(dataset, { images, categories }).files.get('results.json')!),
+    )
     expect(out).toEqual([{ image_id: 42, category_id: 3, bbox: [1, 2, 3, 4], score: 0.5 }])
   })
 
   it('gives back the same boxes and masks with scores', () => {
-    const scored = fc.oneof(bboxRegion, maskRegion).chain((r) =>
-      fc.double({ min: 0, max: 1, noNaN: true }).map((score): InterchangeRegion => ({ ...r, attributes: {}, score, source: 'model' })),
-    )
+    const scored = fc
+      .oneof(bboxRegion, maskRegion)
+      .chain((r) =>
+        fc
+          .double({ min: 0, max: 1, noNaN: true })
+          .map((score): InterchangeRegion => ({ ...r, attributes: {}, score, source: 'model' })),
+      )
     fc.assert(
       fc.property(datasetOf(scored), (dataset) => {
-        const imgs = dataset.items.map((item, i) => ({ id: i + 10, path: item.path, width: item.width, height: item.height }))
+        const imgs = dataset.items.map((item, i) => ({
+          id: i + 10,
+          path: item.path,
+          width: item.width,
+          height: item.height,
+        }))
         const cats = dataset.labels.map((l, i) => ({ id: i, name: l.name }))
-        const out = exportCocoResults(dataset, { images: imgs, categories: cats, rle: 'compressed' })
+        const out = exportCocoResults(dataset, {
+          images: imgs,
+          categories: cats,
+          rle: 'compressed',
+        })
         const back = importCocoResults(out.files, { images: imgs, categories: cats }).dataset
         for (const [i, item] of dataset.items.entries()) {
-          const strip = (r: InterchangeRegion) => ({ kind: r.kind, label: r.label, geometry: r.geometry, score: r.score })
+          const strip = (r: InterchangeRegion) => ({
+            kind: r.kind,
+            label: r.label,
+            geometry: r.geometry,
+            score: r.score,
+          })
           expect(back.items[i]!.regions.map(strip)).toEqual(item.regions.map(strip))
         }
       }),

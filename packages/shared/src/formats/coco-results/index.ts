@@ -12,7 +12,13 @@ import { FormatError } from '../model.ts'
 import { itemKey, normalizePath } from '../paths.ts'
 
 /** An image the results refer to, by its COCO id. */
-export type CocoResultsImage = { id: number | string; path: string; subset?: string; width?: number; height?: number }
+export type CocoResultsImage = {
+  id: number | string
+  path: string
+  subset?: string
+  width?: number
+  height?: number
+}
 export type CocoResultsCategory = { id: number | string; name: string }
 
 export type CocoResultsImportOptions = {
@@ -65,10 +71,15 @@ export function importCocoResults(
     results.forEach((entry, i) => {
       const where = `[${i}]`
       const item = itemOfId.get(String(entry.image_id))
-      if (!item) throw new FormatError(file, `${where}.image_id`, `no image with id ${entry.image_id}`)
+      if (!item)
+        throw new FormatError(file, `${where}.image_id`, `no image with id ${entry.image_id}`)
       const label = nameOf.get(String(entry.category_id))
       if (label === undefined) {
-        throw new FormatError(file, `${where}.category_id`, `no category with id ${entry.category_id}`)
+        throw new FormatError(
+          file,
+          `${where}.category_id`,
+          `no category with id ${entry.category_id}`,
+        )
       }
       const regions = annotationToRegions(entry, {
         file,
@@ -110,7 +121,10 @@ export function exportCocoResults(
   for (const item of dataset.items) {
     const imageId = imageIds.get(item.key)
     if (imageId === undefined) {
-      report.warn({ code: 'unmatched-image', message: `no image id for ${item.key}; its regions left out` })
+      report.warn({
+        code: 'unmatched-image',
+        message: `no image id for ${item.key}; its regions left out`,
+      })
       continue
     }
     for (const instance of groupInstances(item)) {
@@ -121,7 +135,8 @@ export function exportCocoResults(
       }
       const ann = instanceToAnnotation(instance, item, options, report)
       if (!ann) continue
-      if (ann.score === undefined) report.count('other', 'region without a score written with score 1')
+      if (ann.score === undefined)
+        report.count('other', 'region without a score written with score 1')
       // Results carry no crowd flag or area, and pycocotools' loadRes takes any `segmentation`
       // key, even an empty one, for a segmentation result.
       const { iscrowd, area, segmentation, ...rest } = ann

@@ -118,12 +118,16 @@ export function instanceToAnnotation(
       maskGeometry = rasterizePolygon(mergePolygons(polygons), W, H)
       if (hasHoles) report.lossy('polygon', 'COCO polygons have no holes; written as an RLE mask')
     } else {
-      report.count('missing-size', 'image size unknown; polygon holes or crowd polygon not rasterised')
+      report.count(
+        'missing-size',
+        'image size unknown; polygon holes or crowd polygon not rasterised',
+      )
       if (hasHoles) report.lossy('polygon', 'COCO polygons have no holes; holes left out')
     }
   }
   if (maskGeometry) {
-    const counts = options.rle === 'compressed' ? encodeRleString(maskGeometry.counts) : [...maskGeometry.counts]
+    const counts =
+      options.rle === 'compressed' ? encodeRleString(maskGeometry.counts) : [...maskGeometry.counts]
     segmentation = { counts, size: [maskGeometry.height, maskGeometry.width] }
     area = rleArea(maskGeometry)
     shapeBox = mask ? keptBbox(carried, rleBbox(maskGeometry)) : rleBbox(maskGeometry)
@@ -163,7 +167,10 @@ export function instanceToAnnotation(
     out.keypoints = keypoints.geometry.points.flatMap((p) => [p.x, p.y, p.v])
     out.num_keypoints = keypoints.geometry.points.filter((p) => p.v > 0).length
   }
-  const attributes = Object.assign({}, ...carried.map((r) => r.attributes)) as Record<string, unknown>
+  const attributes = Object.assign({}, ...carried.map((r) => r.attributes)) as Record<
+    string,
+    unknown
+  >
   if (Object.keys(attributes).length > 0) out.attributes = attributes
   const score = carried.find((r) => r.score != null)?.score
   if (score != null) out.score = score

@@ -1,5 +1,10 @@
 import type { KeypointsGeometry, MaskGeometry } from '../../domain/region.ts'
-import { boundsOfPoints, decodeRleString, pairPoints, rleIsConsistent } from '../../geometry/index.ts'
+import {
+  boundsOfPoints,
+  decodeRleString,
+  pairPoints,
+  rleIsConsistent,
+} from '../../geometry/index.ts'
 import type { ReportBuilder } from '../common/report.ts'
 import type { InterchangeRegion } from '../model.ts'
 import { FormatError } from '../model.ts'
@@ -24,7 +29,10 @@ export type AnnotationContext = {
  * keypoints region when it has keypoints. Several regions from one annotation share `group`, so
  * export writes them back as one annotation.
  */
-export function annotationToRegions(ann: CocoAnnotation, ctx: AnnotationContext): InterchangeRegion[] {
+export function annotationToRegions(
+  ann: CocoAnnotation,
+  ctx: AnnotationContext,
+): InterchangeRegion[] {
   const base = {
     label: ctx.label,
     attributes: { ...(ann.attributes ?? {}) },
@@ -76,7 +84,11 @@ function readRings(seg: number[][], ctx: AnnotationContext): [number, number][][
   const rings: [number, number][][] = []
   seg.forEach((flat, i) => {
     if (flat.length % 2 !== 0) {
-      throw new FormatError(ctx.file, `${ctx.where}.segmentation[${i}]`, 'odd number of coordinates')
+      throw new FormatError(
+        ctx.file,
+        `${ctx.where}.segmentation[${i}]`,
+        'odd number of coordinates',
+      )
     }
     if (flat.length < 6) {
       ctx.report.count('skipped', 'polygon part with fewer than 3 points skipped', ctx.file)
@@ -123,13 +135,21 @@ function readKeypoints(ann: CocoAnnotation, ctx: AnnotationContext): KeypointsGe
   for (let i = 0; i < flat.length; i += 3) {
     const v = flat[i + 2]
     if (v !== 0 && v !== 1 && v !== 2) {
-      throw new FormatError(ctx.file, `${ctx.where}.keypoints[${i + 2}]`, `visibility ${v} is not 0, 1 or 2`)
+      throw new FormatError(
+        ctx.file,
+        `${ctx.where}.keypoints[${i + 2}]`,
+        `visibility ${v} is not 0, 1 or 2`,
+      )
     }
     points.push({ x: flat[i]!, y: flat[i + 1]!, v })
   }
   const labelled = points.filter((p) => p.v > 0).length
   if (ann.num_keypoints != null && ann.num_keypoints !== labelled) {
-    ctx.report.count('other', 'num_keypoints disagrees with the visibility flags; recounted', ctx.file)
+    ctx.report.count(
+      'other',
+      'num_keypoints disagrees with the visibility flags; recounted',
+      ctx.file,
+    )
   }
   return { points }
 }

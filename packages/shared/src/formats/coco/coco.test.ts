@@ -3,10 +3,17 @@ import { describe, expect, it } from 'vitest'
 import { decodeText, encodeJson } from '../common/json.ts'
 import type { FileSet, InterchangeDataset, InterchangeRegion } from '../model.ts'
 import { FormatError } from '../model.ts'
-import { bboxRegion, datasetOf, keypointsRegion, maskRegion, polygonRegion } from '../test-support/arbitraries.ts'
+import {
+  bboxRegion,
+  datasetOf,
+  keypointsRegion,
+  maskRegion,
+  polygonRegion,
+} from '../test-support/arbitraries.ts'
 import { exportCoco, importCoco } from './index.ts'
 
-const fileSet = (value: unknown, name = 'annotations.json'): FileSet => new Map([[name, encodeJson(value)]])
+const fileSet = (value: unknown, name = 'annotations.json'): FileSet =>
+  new Map([[name, encodeJson(value)]])
 const readOut = (files: FileSet) => JSON.parse(decodeText([...files.values()][0]!))
 
 const image = { id: 7, file_name: 'JPEGImages/a.jpg', width: 100, height: 50 }
@@ -16,7 +23,11 @@ describe('COCO import', () => {
     const { dataset } = importCoco(
       fileSet({
         images: [image],
-        categories: [{ id: 0, name: 'bg' }, { id: 5, name: 'car' }, { id: 90, name: 'toothbrush' }],
+        categories: [
+          { id: 0, name: 'bg' },
+          { id: 5, name: 'car' },
+          { id: 90, name: 'toothbrush' },
+        ],
         annotations: [
           { id: 1, image_id: 7, category_id: 90, bbox: [1, 2, 3, 4] },
           { id: 2, image_id: 7, category_id: 0, bbox: [1, 2, 3, 4] },
@@ -31,7 +42,12 @@ describe('COCO import', () => {
 
   it('keeps a folder prefix in file_name as the item path', () => {
     const { dataset } = importCoco(fileSet({ images: [image], annotations: [], categories: [] }))
-    expect(dataset.items[0]).toMatchObject({ path: 'JPEGImages/a.jpg', width: 100, height: 50, regions: [] })
+    expect(dataset.items[0]).toMatchObject({
+      path: 'JPEGImages/a.jpg',
+      width: 100,
+      height: 50,
+      regions: [],
+    })
   })
 
   it('reads a multi-part polygon as one polygon with parts', () => {
@@ -39,12 +55,36 @@ describe('COCO import', () => {
       fileSet({
         images: [image],
         categories: [{ id: 1, name: 'a' }],
-        annotations: [{ id: 1, image_id: 7, category_id: 1, bbox: [0, 0, 9, 9], segmentation: [[0, 0, 4, 0, 4, 4], [5, 5, 9, 5, 9, 9]] }],
+        annotations: [
+          {
+            id: 1,
+            image_id: 7,
+            category_id: 1,
+            bbox: [0, 0, 9, 9],
+            segmentation: [
+              [0, 0, 4, 0, 4, 4],
+              [5, 5, 9, 5, 9, 9],
+            ],
+          },
+        ],
       }),
     )
     const region = dataset.items[0]!.regions[0]!
     expect(region.kind).toBe('polygon')
-    expect(region.geometry).toEqual({ points: [[0, 0], [4, 0], [4, 4]], parts: [[[5, 5], [9, 5], [9, 9]]] })
+    expect(region.geometry).toEqual({
+      points: [
+        [0, 0],
+        [4, 0],
+        [4, 4],
+      ],
+      parts: [
+        [
+          [5, 5],
+          [9, 5],
+          [9, 9],
+        ],
+      ],
+    })
   })
 
   it('decodes compressed and uncompressed RLE to the same mask, keeping crowd', () => {
@@ -54,12 +94,24 @@ describe('COCO import', () => {
         fileSet({
           images: [{ id: 1, file_name: 'm.png', width: 4, height: 4 }],
           categories: [{ id: 1, name: 'a' }],
-          annotations: [{ id: 1, image_id: 1, category_id: 1, iscrowd: 1, segmentation: { counts: c, size: [4, 4] } }],
+          annotations: [
+            {
+              id: 1,
+              image_id: 1,
+              category_id: 1,
+              iscrowd: 1,
+              segmentation: { counts: c, size: [4, 4] },
+            },
+          ],
         }),
       ).dataset.items[0]!.regions[0]!
     const a = make(counts)
     const b = make('52203')
-    expect(a).toMatchObject({ kind: 'mask', crowd: true, geometry: { width: 4, height: 4, counts } })
+    expect(a).toMatchObject({
+      kind: 'mask',
+      crowd: true,
+      geometry: { width: 4, height: 4, counts },
+    })
     expect(b.geometry).toEqual(a.geometry)
   })
 
@@ -67,13 +119,19 @@ describe('COCO import', () => {
     const bad = fileSet({
       images: [{ id: 1, file_name: 'm.png', width: 4, height: 4 }],
       categories: [{ id: 1, name: 'a' }],
-      annotations: [{ id: 1, image_id: 1, category_id: 1, segmentation: { counts: [3, 2], size: [4, 4] } }],
+      annotations: [
+        { id: 1, image_id: 1, category_id: 1, segmentation: { counts: [3, 2], size: [4, 4] } },
+      ],
     })
     expect(() => importCoco(bad)).toThrow(/annotations\[0\]\.segmentation/)
   })
 
   it('names the annotation whose image id is unknown', () => {
-    const bad = fileSet({ images: [image], categories: [{ id: 1, name: 'a' }], annotations: [{ id: 1, image_id: 8, category_id: 1, bbox: [0, 0, 1, 1] }] })
+    const bad = fileSet({
+      images: [image],
+      categories: [{ id: 1, name: 'a' }],
+      annotations: [{ id: 1, image_id: 8, category_id: 1, bbox: [0, 0, 1, 1] }],
+    })
     try {
       importCoco(bad)
       expect.unreachable()
@@ -84,7 +142,11 @@ describe('COCO import', () => {
   })
 
   it('rejects a bbox with negative width', () => {
-    const bad = fileSet({ images: [image], categories: [{ id: 1, name: 'a' }], annotations: [{ id: 1, image_id: 7, category_id: 1, bbox: [0, 0, -1, 1] }] })
+    const bad = fileSet({
+      images: [image],
+      categories: [{ id: 1, name: 'a' }],
+      annotations: [{ id: 1, image_id: 7, category_id: 1, bbox: [0, 0, -1, 1] }],
+    })
     expect(() => importCoco(bad)).toThrow(/annotations\[0\]\.bbox/)
   })
 
@@ -93,11 +155,22 @@ describe('COCO import', () => {
       fileSet({
         images: [image],
         categories: [{ id: 1, name: 'a' }],
-        annotations: [{ id: 1, image_id: 7, category_id: 1, bbox: [0, 0, 1, 1], attributes: { occluded: true, colour: 'red' } }],
+        annotations: [
+          {
+            id: 1,
+            image_id: 7,
+            category_id: 1,
+            bbox: [0, 0, 1, 1],
+            attributes: { occluded: true, colour: 'red' },
+          },
+        ],
       }),
     )
     expect(dataset.items[0]!.regions[0]!.attributes).toEqual({ occluded: true, colour: 'red' })
-    expect(readOut(exportCoco(dataset).files).annotations[0].attributes).toEqual({ occluded: true, colour: 'red' })
+    expect(readOut(exportCoco(dataset).files).annotations[0].attributes).toEqual({
+      occluded: true,
+      colour: 'red',
+    })
   })
 })
 
@@ -108,36 +181,82 @@ describe('COCO export', () => {
   })
 
   it('clips boxes to the image and counts the clips', () => {
-    const { files, report } = exportCoco(item([{ kind: 'bbox', label: 'a', attributes: {}, geometry: { x: 15, y: -2, w: 10, h: 5 } }]))
+    const { files, report } = exportCoco(
+      item([{ kind: 'bbox', label: 'a', attributes: {}, geometry: { x: 15, y: -2, w: 10, h: 5 } }]),
+    )
     expect(readOut(files).annotations[0].bbox).toEqual([15, 0, 5, 3])
     expect(report.warnings.find((w) => w.code === 'clipped')?.count).toBe(1)
   })
 
   it('computes the area of a polygon by the shoelace formula and its bbox from its bounds', () => {
-    const { files } = exportCoco(item([{ kind: 'polygon', label: 'a', attributes: {}, geometry: { points: [[1, 1], [5, 1], [5, 4]] } }]))
+    const { files } = exportCoco(
+      item([
+        {
+          kind: 'polygon',
+          label: 'a',
+          attributes: {},
+          geometry: {
+            points: [
+              [1, 1],
+              [5, 1],
+              [5, 4],
+            ],
+          },
+        },
+      ]),
+    )
     const ann = readOut(files).annotations[0]
     expect(ann.area).toBe(6)
     expect(ann.bbox).toEqual([1, 1, 4, 3])
   })
 
   it('skips crowd regions when asked and reports each skip', () => {
-    const crowd: InterchangeRegion = { kind: 'mask', label: 'a', attributes: {}, crowd: true, geometry: { width: 20, height: 10, counts: [5, 10, 185] } }
+    const crowd: InterchangeRegion = {
+      kind: 'mask',
+      label: 'a',
+      attributes: {},
+      crowd: true,
+      geometry: { width: 20, height: 10, counts: [5, 10, 185] },
+    }
     const skipped = exportCoco(item([crowd]), { crowd: 'skip' })
     expect(readOut(skipped.files).annotations).toEqual([])
     expect(skipped.report.warnings.find((w) => w.code === 'skipped')?.count).toBe(1)
     const kept = readOut(exportCoco(item([crowd]), { crowd: 'rle' }).files).annotations[0]
-    expect(kept).toMatchObject({ iscrowd: 1, area: 10, segmentation: { counts: [5, 10, 185], size: [10, 20] } })
+    expect(kept).toMatchObject({
+      iscrowd: 1,
+      area: 10,
+      segmentation: { counts: [5, 10, 185], size: [10, 20] },
+    })
   })
 
   it('reports kinds COCO cannot carry instead of dropping them silently', () => {
-    const { report } = exportCoco(item([{ kind: 'polyline', label: 'a', attributes: {}, geometry: { points: [[0, 0], [1, 1]] } }]))
+    const { report } = exportCoco(
+      item([
+        {
+          kind: 'polyline',
+          label: 'a',
+          attributes: {},
+          geometry: {
+            points: [
+              [0, 0],
+              [1, 1],
+            ],
+          },
+        },
+      ]),
+    )
     expect(report.lossiness).toContainEqual(expect.objectContaining({ kind: 'polyline', count: 1 }))
   })
 })
 
 /** What a region should look like after a COCO round trip: COCO keeps no `extra`, `group` or ids. */
 function comparable(region: InterchangeRegion) {
-  return { kind: region.kind, label: region.label, attributes: region.attributes, geometry: region.geometry }
+  return {
+    kind: region.kind,
+    label: region.label,
+    attributes: region.attributes,
+    geometry: region.geometry,
+  }
 }
 
 describe('COCO round trip', () => {

@@ -11,7 +11,10 @@ export type CocoExportOptions = CocoAnnotationOptions & {
 }
 
 /** Category ids COCO tools expect: 1..N in label order; labels used but not declared follow. */
-export function cocoCategoryIds(dataset: InterchangeDataset, report?: ReportBuilder): Map<string, number> {
+export function cocoCategoryIds(
+  dataset: InterchangeDataset,
+  report?: ReportBuilder,
+): Map<string, number> {
   const ids = new Map<string, number>()
   for (const label of dataset.labels) if (!ids.has(label.name)) ids.set(label.name, ids.size + 1)
   for (const item of dataset.items) {
@@ -58,7 +61,10 @@ export function exportCoco(
     for (const item of dataset.items.filter((i) => i.subset === subset)) {
       const imageId = images.length + 1
       if (!item.width || !item.height) {
-        report.count('missing-size', 'image size unknown; width and height left out, boxes not clipped')
+        report.count(
+          'missing-size',
+          'image size unknown; width and height left out, boxes not clipped',
+        )
       }
       images.push({
         id: imageId,

@@ -62,7 +62,11 @@ export function importCoco(
       const key = itemKey(subset, path)
       let item = items.get(key)
       if (item) {
-        report.count('other', 'two image entries name one file; their annotations were joined', file)
+        report.count(
+          'other',
+          'two image entries name one file; their annotations were joined',
+          file,
+        )
       } else {
         item = {
           key,
@@ -84,10 +88,15 @@ export function importCoco(
     annotations.forEach((ann, i) => {
       const where = `annotations[${i}]`
       const item = itemOfImage.get(String(ann.image_id))
-      if (!item) throw new FormatError(file, `${where}.image_id`, `no image with id ${ann.image_id}`)
+      if (!item)
+        throw new FormatError(file, `${where}.image_id`, `no image with id ${ann.image_id}`)
       const label = categoryName.get(String(ann.category_id))
       if (label === undefined) {
-        throw new FormatError(file, `${where}.category_id`, `no category with id ${ann.category_id}`)
+        throw new FormatError(
+          file,
+          `${where}.category_id`,
+          `no category with id ${ann.category_id}`,
+        )
       }
       let group: string | number = ann.id ?? `${where}`
       if (ann.id !== undefined) {

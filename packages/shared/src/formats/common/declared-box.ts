@@ -16,7 +16,11 @@ export const DECLARED_BOX_TOLERANCE = 1
  */
 export function declaredBox(region: InterchangeRegion, bounds: Box): Box {
   const stored = region.extra?.cocoBbox
-  if (!Array.isArray(stored) || stored.length !== 4 || !stored.every((v) => typeof v === 'number')) {
+  if (
+    !Array.isArray(stored) ||
+    stored.length !== 4 ||
+    !stored.every((v) => typeof v === 'number')
+  ) {
     return bounds
   }
   const [x, y, w, h] = stored as [number, number, number, number]

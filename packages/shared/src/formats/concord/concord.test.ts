@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest'
 import { encodeText } from '../common/json.ts'
 import type { InterchangeDataset, InterchangeRegion } from '../model.ts'
 import { FormatError } from '../model.ts'
-import { bboxRegion, keypointsRegion, maskRegion, polygonRegion } from '../test-support/arbitraries.ts'
+import {
+  bboxRegion,
+  keypointsRegion,
+  maskRegion,
+  polygonRegion,
+} from '../test-support/arbitraries.ts'
 import { exportConcord, importConcord } from './index.ts'
 
 // JSON has no -0; attribute values are what a JSON document can hold.
@@ -12,7 +17,10 @@ const json = fc.jsonValue().map((v) => JSON.parse(JSON.stringify(v)) as unknown)
 const key = fc.string().filter((k) => k !== '__proto__')
 const provenance = fc.record(
   {
-    score: fc.option(fc.double({ min: 0, max: 1, noNaN: true }).filter((v) => !Object.is(v, -0)), { nil: null }),
+    score: fc.option(
+      fc.double({ min: 0, max: 1, noNaN: true }).filter((v) => !Object.is(v, -0)),
+      { nil: null },
+    ),
     source: fc.constantFrom('human' as const, 'model' as const),
     group: fc.option(fc.oneof(fc.integer(), fc.string()), { nil: null }),
     crowd: fc.boolean(),
@@ -32,7 +40,14 @@ const dataset: fc.Arbitrary<InterchangeDataset> = fc
   .uniqueArray(fc.string({ minLength: 1 }), { minLength: 1, maxLength: 3 })
   .chain((paths) =>
     fc.record({
-      labels: fc.constant([{ name: 'cat', color: '#ff0000', keypoints: ['a', 'b'], skeleton: [[1, 2] as [number, number]] }]),
+      labels: fc.constant([
+        {
+          name: 'cat',
+          color: '#ff0000',
+          keypoints: ['a', 'b'],
+          skeleton: [[1, 2] as [number, number]],
+        },
+      ]),
       items: fc.tuple(
         ...paths.map((path) =>
           fc.record({
@@ -65,7 +80,15 @@ describe('Concord JSON Lines', () => {
 
   it('names the line and field of a bad region', () => {
     const good = JSON.stringify({ key: 'a', subset: '', path: 'a', regions: [], tags: [] })
-    const bad = JSON.stringify({ key: 'b', subset: '', path: 'b', tags: [], regions: [{ kind: 'bbox', label: 'a', attributes: {}, geometry: { x: 0, y: 0, w: -1, h: 1 } }] })
+    const bad = JSON.stringify({
+      key: 'b',
+      subset: '',
+      path: 'b',
+      tags: [],
+      regions: [
+        { kind: 'bbox', label: 'a', attributes: {}, geometry: { x: 0, y: 0, w: -1, h: 1 } },
+      ],
+    })
     try {
       importConcord(jsonl(header, good, bad))
       expect.unreachable()
@@ -82,6 +105,8 @@ describe('Concord JSON Lines', () => {
   it('refuses a file without a header and a key used twice', () => {
     const item = JSON.stringify({ key: 'a', subset: '', path: 'a', regions: [], tags: [] })
     expect(() => importConcord(jsonl(item))).toThrow(/line 1/)
-    expect(() => importConcord(jsonl(header, item, item))).toThrow(/line 3.*already used at d\.jsonl line 2/)
+    expect(() => importConcord(jsonl(header, item, item))).toThrow(
+      /line 3.*already used at d\.jsonl line 2/,
+    )
   })
 })

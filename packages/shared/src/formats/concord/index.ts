@@ -56,7 +56,11 @@ const regionSchema = z
     const parsed = geometrySchemas[region.kind].safeParse(region.geometry)
     if (!parsed.success) {
       const issue = parsed.error.issues[0]
-      ctx.addIssue({ code: 'custom', path: ['geometry', ...(issue?.path ?? [])], message: issue?.message ?? 'bad geometry' })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['geometry', ...(issue?.path ?? [])],
+        message: issue?.message ?? 'bad geometry',
+      })
     }
   })
 
@@ -118,7 +122,11 @@ export function importConcord(
 
 function issueError(file: string, where: string, error: z.ZodError, prefix = ''): FormatError {
   const issue = error.issues[0]
-  return new FormatError(file, `${where} ${formatJsonPath(issue?.path ?? [])}`, `${prefix}${issue?.message ?? 'invalid'}`)
+  return new FormatError(
+    file,
+    `${where} ${formatJsonPath(issue?.path ?? [])}`,
+    `${prefix}${issue?.message ?? 'invalid'}`,
+  )
 }
 
 /** Exports Concord JSON Lines: the header, then one line per item with every field. */
@@ -126,7 +134,9 @@ export function exportConcord(
   dataset: InterchangeDataset,
   options: ConcordExportOptions = {},
 ): { files: FileSet; report: ConversionReport } {
-  const lines = [JSON.stringify({ format: CONCORD_FORMAT, version: CONCORD_VERSION, labels: dataset.labels })]
+  const lines = [
+    JSON.stringify({ format: CONCORD_FORMAT, version: CONCORD_VERSION, labels: dataset.labels }),
+  ]
   for (const item of dataset.items) lines.push(JSON.stringify(item satisfies InterchangeItem))
   return {
     files: new Map([[options.fileName ?? 'dataset.jsonl', encodeText(lines.join('\n') + '\n')]]),

@@ -27,7 +27,9 @@ export function isCirclePolygon(points: readonly Point[], circle: Circle): boole
   const expected = circleToPolygon(circle)
   return (
     points.length === expected.length &&
-    points.every((p, i) => Math.abs(p[0] - expected[i]![0]) < 1e-9 && Math.abs(p[1] - expected[i]![1]) < 1e-9)
+    points.every(
+      (p, i) => Math.abs(p[0] - expected[i]![0]) < 1e-9 && Math.abs(p[1] - expected[i]![1]) < 1e-9,
+    )
   )
 }
 
@@ -36,6 +38,7 @@ export function readCircle(value: unknown): Circle | undefined {
   if (!value || typeof value !== 'object') return undefined
   const { cx, cy, r, edge } = value as Record<string, unknown>
   if (typeof cx !== 'number' || typeof cy !== 'number' || typeof r !== 'number') return undefined
-  const validEdge = Array.isArray(edge) && edge.length === 2 && edge.every((v) => typeof v === 'number')
+  const validEdge =
+    Array.isArray(edge) && edge.length === 2 && edge.every((v) => typeof v === 'number')
   return { cx, cy, r, ...(validEdge ? { edge: [edge[0], edge[1]] as [number, number] } : {}) }
 }

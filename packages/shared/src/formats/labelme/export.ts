@@ -2,7 +2,13 @@ import type { Point } from '../../geometry/index.ts'
 import { rboxCorners, rleBbox, rleToBinary } from '../../geometry/index.ts'
 import { encodeJson } from '../common/json.ts'
 import { ReportBuilder } from '../common/report.ts'
-import type { ConversionReport, FileSet, InterchangeDataset, InterchangeItem, InterchangeRegion } from '../model.ts'
+import type {
+  ConversionReport,
+  FileSet,
+  InterchangeDataset,
+  InterchangeItem,
+  InterchangeRegion,
+} from '../model.ts'
 import { NameAllocator, baseName, stripExt } from '../paths.ts'
 import { isCirclePolygon, readCircle } from './circle.ts'
 import { encodePngMask, toBase64 } from './png-mask.ts'
@@ -51,15 +57,20 @@ export function exportLabelme(
       imageHeight: item.height ?? null,
       imageWidth: item.width ?? null,
     }
-    if (!item.width || !item.height) report.count('missing-size', 'image size unknown; imageWidth and imageHeight left empty')
-    const name = names.allocate(`${stripExt(item.subset ? `${item.subset}/${item.path}` : item.path)}.json`)
+    if (!item.width || !item.height)
+      report.count('missing-size', 'image size unknown; imageWidth and imageHeight left empty')
+    const name = names.allocate(
+      `${stripExt(item.subset ? `${item.subset}/${item.path}` : item.path)}.json`,
+    )
     files.set(name, encodeJson(doc))
   }
   return { files, report: report.build() }
 }
 
 function itemShapes(item: InterchangeItem, report: ReportBuilder): Shape[] {
-  const usedGroups = item.regions.map((r) => r.group).filter((g): g is number => typeof g === 'number')
+  const usedGroups = item.regions
+    .map((r) => r.group)
+    .filter((g): g is number => typeof g === 'number')
   let nextGroup = usedGroups.length ? Math.max(...usedGroups) + 1 : 0
   const groupIds = new Map<string, number>()
   const groupOf = (region: InterchangeRegion, needed: boolean): number | null => {
@@ -82,7 +93,12 @@ function itemShapes(item: InterchangeItem, report: ReportBuilder): Shape[] {
       else if (typeof v === 'boolean') flags[k] = v
       else attributes[k] = v
     }
-    const make = (shape_type: string, points: number[][], group: number | null, mask: string | null = null): Shape => ({
+    const make = (
+      shape_type: string,
+      points: number[][],
+      group: number | null,
+      mask: string | null = null,
+    ): Shape => ({
       label: region.label,
       points,
       group_id: group,
@@ -95,7 +111,16 @@ function itemShapes(item: InterchangeItem, report: ReportBuilder): Shape[] {
     switch (region.kind) {
       case 'bbox': {
         const g = region.geometry
-        shapes.push(make('rectangle', [[g.x, g.y], [g.x + g.w, g.y + g.h]], groupOf(region, false)))
+        shapes.push(
+          make(
+            'rectangle',
+            [
+              [g.x, g.y],
+              [g.x + g.w, g.y + g.h],
+            ],
+            groupOf(region, false),
+          ),
+        )
         break
       }
       case 'rbox':
@@ -106,10 +131,17 @@ function itemShapes(item: InterchangeItem, report: ReportBuilder): Shape[] {
         const g = region.geometry
         const circle = readCircle(region.extra?.labelmeCircle)
         if (circle && !g.parts?.length && !g.holes?.length && isCirclePolygon(g.points, circle)) {
-          shapes.push(make('circle', [[circle.cx, circle.cy], circle.edge ?? [circle.cx + circle.r, circle.cy]], groupOf(region, false)))
+          shapes.push(
+            make(
+              'circle',
+              [[circle.cx, circle.cy], circle.edge ?? [circle.cx + circle.r, circle.cy]],
+              groupOf(region, false),
+            ),
+          )
           break
         }
-        if (g.holes?.length) report.lossy('polygon', 'labelme polygons have no holes; holes left out')
+        if (g.holes?.length)
+          report.lossy('polygon', 'labelme polygons have no holes; holes left out')
         const rings: Point[][] = [g.points, ...(g.parts ?? [])]
         // Parts of one object share a group_id, which is how labelme marks one instance.
         const group = groupOf(region, rings.length > 1)
@@ -118,16 +150,22 @@ function itemShapes(item: InterchangeItem, report: ReportBuilder): Shape[] {
       }
       case 'polyline': {
         const line = region.extra?.labelmeShape === 'line' && region.geometry.points.length === 2
-        shapes.push(make(line ? 'line' : 'linestrip', region.geometry.points, groupOf(region, false)))
+        shapes.push(
+          make(line ? 'line' : 'linestrip', region.geometry.points, groupOf(region, false)),
+        )
         break
       }
       case 'point':
         shapes.push(make('point', [[region.geometry.x, region.geometry.y]], groupOf(region, false)))
         break
       case 'keypoints': {
-        report.lossy('keypoints', 'labelme has no keypoint sets; labelled points written as grouped points, visibility lost')
+        report.lossy(
+          'keypoints',
+          'labelme has no keypoint sets; labelled points written as grouped points, visibility lost',
+        )
         const group = groupOf(region, true)
-        for (const p of region.geometry.points) if (p.v > 0) shapes.push(make('point', [[p.x, p.y]], group))
+        for (const p of region.geometry.points)
+          if (p.v > 0) shapes.push(make('point', [[p.x, p.y]], group))
         break
       }
       case 'mask': {
@@ -140,10 +178,14 @@ function itemShapes(item: InterchangeItem, report: ReportBuilder): Shape[] {
         const full = rleToBinary(g)
         const bits = new Uint8Array(box.w * box.h)
         for (let y = 0; y < box.h; y++) {
-          for (let x = 0; x < box.w; x++) bits[y * box.w + x] = full[(box.x + x) * g.height + box.y + y]!
+          for (let x = 0; x < box.w; x++)
+            bits[y * box.w + x] = full[(box.x + x) * g.height + box.y + y]!
         }
         const png = toBase64(encodePngMask({ width: box.w, height: box.h, bits }))
-        const corners = [[box.x, box.y], [box.x + box.w - 1, box.y + box.h - 1]]
+        const corners = [
+          [box.x, box.y],
+          [box.x + box.w - 1, box.y + box.h - 1],
+        ]
         shapes.push(make('mask', corners, groupOf(region, false), png))
         break
       }

@@ -2,7 +2,13 @@ import type { Point } from '../../geometry/index.ts'
 import { boundsOfPoints, rleFromBinary } from '../../geometry/index.ts'
 import { parseJson, parseWithSchema } from '../common/json.ts'
 import { ReportBuilder } from '../common/report.ts'
-import type { ConversionReport, FileSet, InterchangeDataset, InterchangeItem, InterchangeRegion } from '../model.ts'
+import type {
+  ConversionReport,
+  FileSet,
+  InterchangeDataset,
+  InterchangeItem,
+  InterchangeRegion,
+} from '../model.ts'
 import { FormatError } from '../model.ts'
 import { dirName, itemKey, joinPath } from '../paths.ts'
 import { circleToPolygon } from './circle.ts'
@@ -30,7 +36,10 @@ export type LabelmeImportResult = {
  * shape's box) full-image RLE masks. Shape flags and non-empty descriptions become attributes,
  * image flags that are set become tags, and `group_id` (0 included) becomes `group`.
  */
-export function importLabelme(files: FileSet, options: LabelmeImportOptions = {}): LabelmeImportResult {
+export function importLabelme(
+  files: FileSet,
+  options: LabelmeImportOptions = {},
+): LabelmeImportResult {
   const report = new ReportBuilder()
   const subset = options.subset ?? ''
   const labels: string[] = []
@@ -90,7 +99,10 @@ function readShape(
   report: ReportBuilder,
 ): InterchangeRegion | undefined {
   const type = shape.shape_type ?? 'polygon'
-  const attributes: Record<string, unknown> = { ...(shape.attributes ?? {}), ...(shape.flags ?? {}) }
+  const attributes: Record<string, unknown> = {
+    ...(shape.attributes ?? {}),
+    ...(shape.flags ?? {}),
+  }
   if (shape.description) attributes.description = shape.description
   const base = {
     label: shape.label,
@@ -115,13 +127,27 @@ function readShape(
       if (!need(2)) return undefined
       const [[cx, cy], [ex, ey]] = pts as [Point, Point]
       const circle = { cx, cy, r: Math.hypot(ex - cx, ey - cy), edge: [ex, ey] as [number, number] }
-      report.count('lossy', 'circle kept as a 64-point polygon (exports back to labelme as a circle)', file)
-      return { ...base, kind: 'polygon', geometry: { points: circleToPolygon(circle) }, extra: { labelmeCircle: circle } }
+      report.count(
+        'lossy',
+        'circle kept as a 64-point polygon (exports back to labelme as a circle)',
+        file,
+      )
+      return {
+        ...base,
+        kind: 'polygon',
+        geometry: { points: circleToPolygon(circle) },
+        extra: { labelmeCircle: circle },
+      }
     }
     case 'line':
     case 'linestrip':
       if (!need(2)) return undefined
-      return { ...base, kind: 'polyline', geometry: { points: pts }, ...(type === 'line' ? { extra: { labelmeShape: 'line' } } : {}) }
+      return {
+        ...base,
+        kind: 'polyline',
+        geometry: { points: pts },
+        ...(type === 'line' ? { extra: { labelmeShape: 'line' } } : {}),
+      }
     case 'point':
       if (!need(1)) return undefined
       return { ...base, kind: 'point', geometry: { x: pts[0]![0], y: pts[0]![1] } }

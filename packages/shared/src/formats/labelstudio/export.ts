@@ -62,7 +62,9 @@ export function exportLabelStudio(
           value,
           ...(region.score != null ? { score: region.score } : {}),
         })
-        if (i === 0) for (const result of attributeResults(region, resultId, toName, report)) target.push(result)
+        if (i === 0)
+          for (const result of attributeResults(region, resultId, toName, report))
+            target.push(result)
       })
     }
     if (item.tags.length > 0) {
@@ -88,25 +90,55 @@ export function exportLabelStudio(
   return { files, report: report.build() }
 }
 
-function regionResults(region: InterchangeRegion, W: number, H: number, report: ReportBuilder): LsOut[] {
+function regionResults(
+  region: InterchangeRegion,
+  W: number,
+  H: number,
+  report: ReportBuilder,
+): LsOut[] {
   const px = (x: number) => (x / W) * 100
   const py = (y: number) => (y / H) * 100
   const label = [region.label]
   switch (region.kind) {
     case 'bbox': {
       const g = region.geometry
-      return [{ __type: 'rectanglelabels', x: px(g.x), y: py(g.y), width: px(g.w), height: py(g.h), rotation: 0, rectanglelabels: label }]
+      return [
+        {
+          __type: 'rectanglelabels',
+          x: px(g.x),
+          y: py(g.y),
+          width: px(g.w),
+          height: py(g.h),
+          rotation: 0,
+          rectanglelabels: label,
+        },
+      ]
     }
     case 'rbox': {
       const g = region.geometry
       const [x, y] = rboxTopLeft(g)
       const rotation = normalizeAngle(g.angle)
-      return [{ __type: 'rectanglelabels', x: px(x), y: py(y), width: px(g.w), height: py(g.h), rotation, rectanglelabels: label }]
+      return [
+        {
+          __type: 'rectanglelabels',
+          x: px(x),
+          y: py(y),
+          width: px(g.w),
+          height: py(g.h),
+          rotation,
+          rectanglelabels: label,
+        },
+      ]
     }
     case 'polygon': {
       const g = region.geometry
-      if (g.holes?.length) report.lossy('polygon', 'Label Studio polygons have no holes; holes left out')
-      if (g.parts?.length) report.lossy('polygon', 'Label Studio has no multi-part polygon; parts written as separate polygons')
+      if (g.holes?.length)
+        report.lossy('polygon', 'Label Studio polygons have no holes; holes left out')
+      if (g.parts?.length)
+        report.lossy(
+          'polygon',
+          'Label Studio has no multi-part polygon; parts written as separate polygons',
+        )
       return [g.points, ...(g.parts ?? [])].map((ring) => ({
         __type: 'polygonlabels',
         points: ring.map(([x, y]) => [px(x), py(y)]),
@@ -116,17 +148,27 @@ function regionResults(region: InterchangeRegion, W: number, H: number, report: 
     }
     case 'point': {
       const g = region.geometry
-      return [{ __type: 'keypointlabels', x: px(g.x), y: py(g.y), width: 0.5, keypointlabels: label }]
+      return [
+        { __type: 'keypointlabels', x: px(g.x), y: py(g.y), width: 0.5, keypointlabels: label },
+      ]
     }
     default:
       // TODO(#3): masks could go out as brushlabels and keypoint sets as grouped keypointlabels.
-      report.lossy(region.kind, 'Label Studio image export does not carry this kind; region left out')
+      report.lossy(
+        region.kind,
+        'Label Studio image export does not carry this kind; region left out',
+      )
       return []
   }
 }
 
 /** Region attributes as per-region results: string lists as choices, strings as text. */
-function attributeResults(region: InterchangeRegion, id: string, toName: string, report: ReportBuilder): LsOut[] {
+function attributeResults(
+  region: InterchangeRegion,
+  id: string,
+  toName: string,
+  report: ReportBuilder,
+): LsOut[] {
   const out: LsOut[] = []
   for (const [key, value] of Object.entries(region.attributes)) {
     if (Array.isArray(value) && value.every((v) => typeof v === 'string')) {

@@ -10,7 +10,13 @@ import type {
   InterchangeRegion,
 } from '../model.ts'
 import { FormatError } from '../model.ts'
-import { lsAnnotationSchema, lsKeypointValue, lsPolygonValue, lsRectValue, lsTasksSchema } from './schema.ts'
+import {
+  lsAnnotationSchema,
+  lsKeypointValue,
+  lsPolygonValue,
+  lsRectValue,
+  lsTasksSchema,
+} from './schema.ts'
 import type { LsResult } from './schema.ts'
 
 export type LabelStudioImportOptions = {
@@ -24,7 +30,14 @@ export type LabelStudioImportOptions = {
 /** Rotations closer than this to a multiple of 360 degrees are imported as axis-aligned boxes. */
 const ANGLE_EPSILON = 1e-9
 
-const SHAPE_TYPES = new Set(['rectangle', 'rectanglelabels', 'polygon', 'polygonlabels', 'keypoint', 'keypointlabels'])
+const SHAPE_TYPES = new Set([
+  'rectangle',
+  'rectanglelabels',
+  'polygon',
+  'polygonlabels',
+  'keypoint',
+  'keypointlabels',
+])
 
 /**
  * Turns a Label Studio image reference into an item path: strips `/data/upload/<project>/`,
@@ -34,7 +47,8 @@ export function labelStudioImagePath(ref: string): string {
   let p = ref.trim()
   const local = /^\/?data\/local-files\/?\?d=(.*)$/.exec(p)
   if (local) p = local[1]!
-  else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(p)) p = p.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '').replace(/[?#].*$/, '')
+  else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(p))
+    p = p.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '').replace(/[?#].*$/, '')
   p = p.replace(/^\/?data\/upload\/\d+\//, '')
   return normalizePath(p)
 }
@@ -53,7 +67,8 @@ export function importLabelStudio(
   const items = new Map<string, InterchangeItem>()
   const subset = options.subset ?? ''
   const jsonFiles = [...files.keys()].filter((f) => f.toLowerCase().endsWith('.json')).sort()
-  if (jsonFiles.length === 0) throw new FormatError('(files)', undefined, 'no Label Studio .json file')
+  if (jsonFiles.length === 0)
+    throw new FormatError('(files)', undefined, 'no Label Studio .json file')
 
   for (const file of jsonFiles) {
     const tasks = parseWithSchema(file, lsTasksSchema, parseJson(file, files.get(file)!))
@@ -64,7 +79,8 @@ export function importLabelStudio(
         return
       }
       const path = labelStudioImagePath(ref)
-      if (!path) throw new FormatError(file, `[${t}].data`, `image reference "${ref}" gives no path`)
+      if (!path)
+        throw new FormatError(file, `[${t}].data`, `image reference "${ref}" gives no path`)
       const key = itemKey(subset, path)
       let item = items.get(key)
       if (!item) {
@@ -73,7 +89,11 @@ export function importLabelStudio(
       }
       const annotations = (task.annotations ?? []).filter((a) => !a.was_cancelled)
       if (annotations.length > 1) {
-        report.count('other', 'task with several annotations: all were imported into one item', file)
+        report.count(
+          'other',
+          'task with several annotations: all were imported into one item',
+          file,
+        )
       }
       const ctx = { file, report, labels, sizeOf: options.sizeOf, item }
       annotations.forEach((a, i) => {
@@ -141,10 +161,16 @@ function readResults(results: LsResult[], where: string, ctx: ReadContext, prov:
     }
     const size = sizeFor(r, ctx)
     if (!size) {
-      report.warn({ code: 'missing-size', message: `image size unknown for ${item.path}; region skipped`, file, path: at })
+      report.warn({
+        code: 'missing-size',
+        message: `image size unknown for ${item.path}; region skipped`,
+        file,
+        path: at,
+      })
       return
     }
-    if (r.image_rotation) report.count('other', 'image_rotation is not applied; regions kept as drawn', file)
+    if (r.image_rotation)
+      report.count('other', 'image_rotation is not applied; regions kept as drawn', file)
     const region = readShape(r, at, size, file)
     if (!ctx.labels.includes(label)) ctx.labels.push(label)
     const full: InterchangeRegion = {
@@ -203,7 +229,8 @@ function readShape(r: LsResult, at: string, size: { width: number; height: numbe
     const w = v.width * sx
     const h = v.height * sy
     const angle = normalizeAngle(v.rotation ?? 0)
-    if (Math.min(angle, 360 - angle) < ANGLE_EPSILON) return { kind: 'bbox' as const, geometry: { x, y, w, h } }
+    if (Math.min(angle, 360 - angle) < ANGLE_EPSILON)
+      return { kind: 'bbox' as const, geometry: { x, y, w, h } }
     // Rotate in pixels: the percent units of x and y differ on a non-square image.
     return { kind: 'rbox' as const, geometry: rboxFromTopLeft(x, y, w, h, angle) }
   }
@@ -251,6 +278,7 @@ function valueList(r: LsResult): string[] | undefined {
 function imageRef(data: Record<string, unknown>, key: string | undefined): string | undefined {
   if (key !== undefined) return typeof data[key] === 'string' ? (data[key] as string) : undefined
   if (typeof data.image === 'string') return data.image
-  for (const value of Object.values(data)) if (typeof value === 'string' && /\.[a-z0-9]{2,5}(\?|$)/i.test(value)) return value
+  for (const value of Object.values(data))
+    if (typeof value === 'string' && /\.[a-z0-9]{2,5}(\?|$)/i.test(value)) return value
   return undefined
 }

@@ -9,19 +9,27 @@ import { expectClose } from '../test-support/close.ts'
 import { exportLabelStudio, importLabelStudio, labelStudioImagePath } from './index.ts'
 
 const files = (value: unknown) => new Map([['tasks.json', encodeJson(value)]])
-const rect = (value: Record<string, unknown>, size = { original_width: 1000, original_height: 500 }) => ({
+const rect = (
+  value: Record<string, unknown>,
+  size = { original_width: 1000, original_height: 500 },
+) => ({
   type: 'rectanglelabels',
   from_name: 'label',
   to_name: 'image',
   ...size,
   value,
 })
-const task = (result: unknown[], image = '/data/upload/3/a.jpg') => ({ data: { image }, annotations: [{ id: 1, result }] })
+const task = (result: unknown[], image = '/data/upload/3/a.jpg') => ({
+  data: { image },
+  annotations: [{ id: 1, result }],
+})
 
 describe('Label Studio import', () => {
   it('rotates boxes in pixels about the top-left corner on a non-square image', () => {
     const { dataset } = importLabelStudio(
-      files([task([rect({ x: 20, y: 20, width: 30, height: 20, rotation: 90, rectanglelabels: ['b'] })])]),
+      files([
+        task([rect({ x: 20, y: 20, width: 30, height: 20, rotation: 90, rectanglelabels: ['b'] })]),
+      ]),
     )
     const region = dataset.items[0]!.regions[0]!
     expect(region.kind).toBe('rbox')
@@ -32,8 +40,18 @@ describe('Label Studio import', () => {
   })
 
   it('imports an unrotated box as a bbox in pixels', () => {
-    const { dataset } = importLabelStudio(files([task([rect({ x: 10, y: 10, width: 20, height: 25, rotation: 0, rectanglelabels: ['t'] })], '/data/upload/1/w.jpg')]))
-    expect(dataset.items[0]!.regions[0]).toMatchObject({ kind: 'bbox', geometry: { x: 100, y: 50, w: 200, h: 125 } })
+    const { dataset } = importLabelStudio(
+      files([
+        task(
+          [rect({ x: 10, y: 10, width: 20, height: 25, rotation: 0, rectanglelabels: ['t'] })],
+          '/data/upload/1/w.jpg',
+        ),
+      ]),
+    )
+    expect(dataset.items[0]!.regions[0]).toMatchObject({
+      kind: 'bbox',
+      geometry: { x: 100, y: 50, w: 200, h: 125 },
+    })
     expect(dataset.items[0]).toMatchObject({ path: 'w.jpg', width: 1000, height: 500 })
   })
 
@@ -41,7 +59,10 @@ describe('Label Studio import', () => {
     const { dataset } = importLabelStudio(
       files([
         task([rect({ x: 1, y: 1, width: 1, height: 1, rectanglelabels: ['Butterfly'] })]),
-        task([rect({ x: 1, y: 1, width: 1, height: 1, rectanglelabels: ['butterfly'] })], '/data/upload/3/b.jpg'),
+        task(
+          [rect({ x: 1, y: 1, width: 1, height: 1, rectanglelabels: ['butterfly'] })],
+          '/data/upload/3/b.jpg',
+        ),
       ]),
     )
     expect(dataset.labels.map((l) => l.name)).toEqual(['Butterfly', 'butterfly'])
@@ -52,29 +73,87 @@ describe('Label Studio import', () => {
     const { dataset } = importLabelStudio(
       files([
         task([
-          { id: 'p', type: 'polygonlabels', ...size, value: { points: [[0, 0], [50, 0], [50, 50]], polygonlabels: ['roof'] } },
-          { id: 'p', type: 'choices', from_name: 'material', ...size, value: { choices: ['tile'] } },
-          { id: 'k', type: 'keypointlabels', ...size, value: { x: 10, y: 20, width: 1, keypointlabels: ['nose'] } },
-          { id: 'c', type: 'choices', from_name: 'weather', value: { choices: ['sunny', 'windy'] } },
+          {
+            id: 'p',
+            type: 'polygonlabels',
+            ...size,
+            value: {
+              points: [
+                [0, 0],
+                [50, 0],
+                [50, 50],
+              ],
+              polygonlabels: ['roof'],
+            },
+          },
+          {
+            id: 'p',
+            type: 'choices',
+            from_name: 'material',
+            ...size,
+            value: { choices: ['tile'] },
+          },
+          {
+            id: 'k',
+            type: 'keypointlabels',
+            ...size,
+            value: { x: 10, y: 20, width: 1, keypointlabels: ['nose'] },
+          },
+          {
+            id: 'c',
+            type: 'choices',
+            from_name: 'weather',
+            value: { choices: ['sunny', 'windy'] },
+          },
         ]),
       ]),
     )
     const item = dataset.items[0]!
     expect(item.tags).toEqual(['sunny', 'windy'])
-    expect(item.regions[0]).toMatchObject({ kind: 'polygon', label: 'roof', attributes: { material: ['tile'] }, geometry: { points: [[0, 0], [100, 0], [100, 50]] } })
-    expect(item.regions[1]).toMatchObject({ kind: 'point', label: 'nose', geometry: { x: 20, y: 20 } })
+    expect(item.regions[0]).toMatchObject({
+      kind: 'polygon',
+      label: 'roof',
+      attributes: { material: ['tile'] },
+      geometry: {
+        points: [
+          [0, 0],
+          [100, 0],
+          [100, 50],
+        ],
+      },
+    })
+    expect(item.regions[1]).toMatchObject({
+      kind: 'point',
+      label: 'nose',
+      geometry: { x: 20, y: 20 },
+    })
   })
 
   it('imports predictions as model regions with scores', () => {
     const { dataset } = importLabelStudio(
-      files([{ data: { image: 'a.jpg' }, annotations: [], predictions: [{ score: 0.4, result: [rect({ x: 0, y: 0, width: 1, height: 1, rectanglelabels: ['x'] })] }] }]),
+      files([
+        {
+          data: { image: 'a.jpg' },
+          annotations: [],
+          predictions: [
+            {
+              score: 0.4,
+              result: [rect({ x: 0, y: 0, width: 1, height: 1, rectanglelabels: ['x'] })],
+            },
+          ],
+        },
+      ]),
     )
     expect(dataset.items[0]!.regions[0]).toMatchObject({ source: 'model', score: 0.4 })
   })
 
   it('asks sizeOf for results without original size and reports when it is unknown', () => {
-    const noSize = files([task([rect({ x: 10, y: 10, width: 10, height: 10, rectanglelabels: ['a'] }, {} as never)])])
-    const known = importLabelStudio(noSize, { sizeOf: (p) => (p === 'a.jpg' ? { width: 10, height: 20 } : undefined) })
+    const noSize = files([
+      task([rect({ x: 10, y: 10, width: 10, height: 10, rectanglelabels: ['a'] }, {} as never)]),
+    ])
+    const known = importLabelStudio(noSize, {
+      sizeOf: (p) => (p === 'a.jpg' ? { width: 10, height: 20 } : undefined),
+    })
     expect(known.dataset.items[0]!.regions[0]!.geometry).toEqual({ x: 1, y: 2, w: 1, h: 2 })
     const unknown = importLabelStudio(noSize)
     expect(unknown.dataset.items[0]!.regions).toEqual([])
@@ -82,7 +161,9 @@ describe('Label Studio import', () => {
   })
 
   it('names the task whose box is malformed', () => {
-    const bad = files([task([rect({ x: 'ten', y: 1, width: 1, height: 1, rectanglelabels: ['a'] })])])
+    const bad = files([
+      task([rect({ x: 'ten', y: 1, width: 1, height: 1, rectanglelabels: ['a'] })]),
+    ])
     expect(() => importLabelStudio(bad)).toThrow(FormatError)
     expect(() => importLabelStudio(bad)).toThrow(/\[0\]\.annotations\[0\]\.result\[0\]\.value\.x/)
   })
@@ -91,8 +172,12 @@ describe('Label Studio import', () => {
 describe('labelStudioImagePath', () => {
   it('strips upload prefixes, local-files queries and URL hosts, decoding and normalising', () => {
     expect(labelStudioImagePath('/data/upload/12/photo%20one.jpg')).toBe('photo one.jpg')
-    expect(labelStudioImagePath('/data/local-files/?d=dataset/train/a.jpg')).toBe('dataset/train/a.jpg')
-    expect(labelStudioImagePath('https://host.example/open-images/x.jpg?token=1')).toBe('open-images/x.jpg')
+    expect(labelStudioImagePath('/data/local-files/?d=dataset/train/a.jpg')).toBe(
+      'dataset/train/a.jpg',
+    )
+    expect(labelStudioImagePath('https://host.example/open-images/x.jpg?token=1')).toBe(
+      'open-images/x.jpg',
+    )
     expect(labelStudioImagePath('/data/upload/1/cafe\u0301.jpg')).toBe('caf\u00e9.jpg')
   })
 })
@@ -107,7 +192,10 @@ const rboxRegion = fc
   })
   .map((geometry): InterchangeRegion => ({ kind: 'rbox', label: 'r', attributes: {}, geometry }))
 const pointRegion = fc
-  .record({ x: fc.double({ min: 0, max: WIDTH, noNaN: true }), y: fc.double({ min: 0, max: HEIGHT, noNaN: true }) })
+  .record({
+    x: fc.double({ min: 0, max: WIDTH, noNaN: true }),
+    y: fc.double({ min: 0, max: HEIGHT, noNaN: true }),
+  })
   .map((geometry): InterchangeRegion => ({ kind: 'point', label: 'p', attributes: {}, geometry }))
 const singlePolygon = polygonRegion.map((r): InterchangeRegion =>
   r.kind === 'polygon' ? { ...r, geometry: { points: r.geometry.points } } : r,
@@ -115,14 +203,23 @@ const singlePolygon = polygonRegion.map((r): InterchangeRegion =>
 
 describe('Label Studio round trip', () => {
   it('gives back boxes, rotated boxes, polygons and points within 1e-6 px', () => {
-    const region = fc.oneof(bboxRegion, rboxRegion, singlePolygon, pointRegion).map((r) => ({ ...r, attributes: {} }))
+    const region = fc
+      .oneof(bboxRegion, rboxRegion, singlePolygon, pointRegion)
+      .map((r) => ({ ...r, attributes: {} }))
     fc.assert(
       fc.property(datasetOf(region), (dataset) => {
         const back = importLabelStudio(exportLabelStudio(dataset).files).dataset
         expect(back.items.map((i) => i.key)).toEqual(dataset.items.map((i) => i.key))
         for (const [i, item] of dataset.items.entries()) {
-          const got = back.items[i]!.regions.map((r) => ({ kind: r.kind, label: r.label, geometry: r.geometry }))
-          expectClose(got, item.regions.map((r) => ({ kind: r.kind, label: r.label, geometry: r.geometry })))
+          const got = back.items[i]!.regions.map((r) => ({
+            kind: r.kind,
+            label: r.label,
+            geometry: r.geometry,
+          }))
+          expectClose(
+            got,
+            item.regions.map((r) => ({ kind: r.kind, label: r.label, geometry: r.geometry })),
+          )
         }
       }),
       { numRuns: 40 },
@@ -132,7 +229,24 @@ describe('Label Studio round trip', () => {
   it('writes tags as choices and string attributes as per-region results', () => {
     const dataset = {
       labels: [{ name: 'a' }],
-      items: [{ key: 'a.jpg', subset: '', path: 'a.jpg', width: 10, height: 10, tags: ['night'], regions: [{ kind: 'bbox' as const, label: 'a', attributes: { colour: ['red'] }, geometry: { x: 1, y: 1, w: 2, h: 2 } }] }],
+      items: [
+        {
+          key: 'a.jpg',
+          subset: '',
+          path: 'a.jpg',
+          width: 10,
+          height: 10,
+          tags: ['night'],
+          regions: [
+            {
+              kind: 'bbox' as const,
+              label: 'a',
+              attributes: { colour: ['red'] },
+              geometry: { x: 1, y: 1, w: 2, h: 2 },
+            },
+          ],
+        },
+      ],
     }
     const back = importLabelStudio(exportLabelStudio(dataset).files).dataset
     expect(back.items[0]!.tags).toEqual(['night'])

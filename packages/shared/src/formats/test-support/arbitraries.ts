@@ -17,8 +17,20 @@ const attributes = fc.dictionary(
 )
 
 export const bboxRegion = fc
-  .record({ x: coord(WIDTH / 2), y: coord(HEIGHT / 2), w: coord(WIDTH / 2), h: coord(HEIGHT / 2), label, attributes })
-  .map(({ label, attributes, ...geometry }): InterchangeRegion => ({ kind: 'bbox', label, attributes, geometry }))
+  .record({
+    x: coord(WIDTH / 2),
+    y: coord(HEIGHT / 2),
+    w: coord(WIDTH / 2),
+    h: coord(HEIGHT / 2),
+    label,
+    attributes,
+  })
+  .map(({ label, attributes, ...geometry }): InterchangeRegion => ({
+    kind: 'bbox',
+    label,
+    attributes,
+    geometry,
+  }))
 
 export const polygonRegion = fc
   .record({ points: ring, parts: fc.array(ring, { maxLength: 2 }), label, attributes })
@@ -30,7 +42,10 @@ export const polygonRegion = fc
   }))
 
 export const maskRegion = fc
-  .record({ bits: fc.uint8Array({ min: 0, max: 1, minLength: WIDTH * HEIGHT, maxLength: WIDTH * HEIGHT }), label })
+  .record({
+    bits: fc.uint8Array({ min: 0, max: 1, minLength: WIDTH * HEIGHT, maxLength: WIDTH * HEIGHT }),
+    label,
+  })
   .map(({ bits, label }): InterchangeRegion => ({
     kind: 'mask',
     label,
@@ -41,7 +56,11 @@ export const maskRegion = fc
 export const keypointsRegion = fc
   .record({
     points: fc.array(
-      fc.record({ x: fc.integer({ min: 0, max: WIDTH }), y: fc.integer({ min: 0, max: HEIGHT }), v: fc.constantFrom(0 as const, 1 as const, 2 as const) }),
+      fc.record({
+        x: fc.integer({ min: 0, max: WIDTH }),
+        y: fc.integer({ min: 0, max: HEIGHT }),
+        v: fc.constantFrom(0 as const, 1 as const, 2 as const),
+      }),
       { minLength: 1, maxLength: 5 },
     ),
     label,
@@ -55,7 +74,9 @@ export const keypointsRegion = fc
   }))
 
 /** A dataset of a few items with the given region kinds; paths carry folders and odd names. */
-export function datasetOf(region: fc.Arbitrary<InterchangeRegion>): fc.Arbitrary<InterchangeDataset> {
+export function datasetOf(
+  region: fc.Arbitrary<InterchangeRegion>,
+): fc.Arbitrary<InterchangeDataset> {
   return fc
     .array(fc.array(region, { maxLength: 4 }), { minLength: 1, maxLength: 3 })
     .map((perItem) => {

@@ -1,9 +1,16 @@
 import { expect } from 'vitest'
 
 /** Deep equality where numbers may differ by `tolerance` (a format's precision). */
-export function expectClose(actual: unknown, expected: unknown, tolerance = 1e-6, path = '$'): void {
+export function expectClose(
+  actual: unknown,
+  expected: unknown,
+  tolerance = 1e-6,
+  path = '$',
+): void {
   if (typeof actual === 'number' && typeof expected === 'number') {
-    expect(Math.abs(actual - expected), `${path}: ${actual} vs ${expected}`).toBeLessThanOrEqual(tolerance)
+    expect(Math.abs(actual - expected), `${path}: ${actual} vs ${expected}`).toBeLessThanOrEqual(
+      tolerance,
+    )
   } else if (Array.isArray(actual) && Array.isArray(expected)) {
     expect(actual.length, `${path}.length`).toBe(expected.length)
     actual.forEach((v, i) => expectClose(v, expected[i], tolerance, `${path}[${i}]`))

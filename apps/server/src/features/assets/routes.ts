@@ -96,7 +96,11 @@ export function createAssetRoutes(): Hono<AppEnv> {
   return app
 }
 
-/** Every File among the multipart parts, whatever its field name (the contract says `file`). */
+/**
+ * Every File among the multipart parts, whatever its field name (the contract says `file`).
+ * TODO(#2): the whole body is buffered in memory before files are judged; streaming the parts
+ * to disk would bound memory by one file rather than one batch.
+ */
 async function readUploadFiles(c: Context<AppEnv>): Promise<UploadFile[]> {
   const type = c.req.header('content-type') ?? ''
   if (!type.startsWith('multipart/form-data')) {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { unzipToFileSet } from '@concord/shared/formats/zip'
+import { unzipToFileSet, zipFileSet } from '@concord/shared/formats/zip'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ADMIN, createTestApp, type TestApp } from '../../lib/testing.ts'
 
@@ -214,5 +214,52 @@ describe('COCO through the routes', () => {
     expect(names).toEqual(
       ['annotations.json', 'report.json', ...original.images.map((i) => i.file_name)].sort(),
     )
+  })
+
+  it('imports a zip of annotation files and exports YOLO as a zip with its report', async () => {
+    const projectId = await newProject('COCO zipped')
+    await uploadPhotos(projectId, 'JPEGImages/')
+    const zip = zipFileSet(
+      new Map([['annotations/instances_train.json', new TextEncoder().encode(originalText)]]),
+    )
+    const res = await t.request(`/api/projects/${projectId}/import?format=coco`, {
+      body: zip,
+      headers: { 'content-type': 'application/zip' },
+      cookie: lead,
+    })
+    expect(res.status).toBe(200)
+    expect((await res.json()).imported.regions).toBe(original.annotations.length)
+
+    const yolo = await t.request(`/api/projects/${projectId}/export?format=yolo`, { cookie: lead })
+    expect(yolo.status).toBe(200)
+    expect(yolo.headers.get('content-type')).toBe('application/zip')
+    const files = unzipToFileSet(new Uint8Array(await yolo.arrayBuffer()))
+    expect(files.has('data.yaml')).toBe(true)
+    const report = JSON.parse(new TextDecoder().decode(files.get('report.json')))
+    // YOLO detection carries boxes only: the polygons must be listed as lossy, not dropped silently.
+    expect(report.lossiness.some((l: { kind: string }) => l.kind === 'polygon')).toBe(true)
+  })
+
+  it('lets only leads import and only reviewers and leads export', async () => {
+    const projectId = await newProject('COCO roles')
+    await t.request('/api/users', {
+      json: { email: 'ann@example.com', name: 'Ann', password: 'password-123' },
+      cookie: lead,
+    })
+    await t.request(`/api/projects/${projectId}/members`, {
+      json: { email: 'ann@example.com', role: 'annotator' },
+      cookie: lead,
+    })
+    const ann = await t.login('ann@example.com', 'password-123')
+    const imported = await t.request(`/api/projects/${projectId}/import?format=coco`, {
+      body: originalText,
+      headers: { 'content-type': 'application/json' },
+      cookie: ann,
+    })
+    expect(imported.status).toBe(403)
+    const exported = await t.request(`/api/projects/${projectId}/export?format=coco`, {
+      cookie: ann,
+    })
+    expect(exported.status).toBe(403)
   })
 })

@@ -55,7 +55,9 @@ export function createAssetMatcher(assets: AssetRow[]): (path: string) => AssetR
 }
 
 /**
- * Imports annotations into the consensus layer of the project's assets. All or nothing: the
+ * Imports annotations into the consensus layer of the project's assets, next to the regions
+ * already there. TODO(#3): importing one file twice adds its regions twice; a replace mode that
+ * clears the layer first (or matching by source id) would make re-imports idempotent. All or nothing: the
  * files are parsed and every region checked before anything is written; a malformed file is a
  * 400 naming the file and place. Images the project does not have are warnings, not failures.
  */
@@ -116,6 +118,9 @@ export async function importAnnotations(
     })
     regionCount += regions.length
   }
+  // The asset list counts regions from their projection; flushing makes it show the import
+  // as soon as this answer arrives.
+  await ctx.documents.flush()
   return { imported: { images: perAsset.size, regions: regionCount, labels: created }, warnings }
 }
 

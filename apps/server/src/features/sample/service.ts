@@ -38,5 +38,6 @@ export async function createSampleProject(ctx: AppContext, user: AuthUser): Prom
       }
     })
   }
+  await ctx.documents.flush()
   return loadProject(db, project.id, 'lead')
 }

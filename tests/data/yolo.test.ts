@@ -24,7 +24,9 @@ describe.each(folders)('YOLO labels of real photos (%s)', (folder) => {
     const { files, sizeOf, dataset, report } = await load()
     const images = [...files.keys()].filter((k) => k.startsWith('images/'))
     expect(dataset.items).toHaveLength(images.length)
-    expect(dataset.labels.map((l) => l.name)).toEqual(text(files, 'classes.txt').trim().split(/\r?\n/))
+    expect(dataset.labels.map((l) => l.name)).toEqual(
+      text(files, 'classes.txt').trim().split(/\r?\n/),
+    )
     expect(report.warnings).toEqual([])
     for (const image of images) {
       const item = dataset.items.find((i) => i.path === baseName(image))!

@@ -87,6 +87,8 @@ export function importVoc(
       tags: [],
     }
     items.set(joinDir(imageDir, id), item)
+    const known = options.sizeOf?.(image ?? path)
+    if (known) Object.assign(item, { width: known.width, height: known.height })
     return { item, image }
   }
 
@@ -113,9 +115,10 @@ export function importVoc(
     const size = childOf(annotation, 'size')
     const width = Number(textOf(size?.width) || NaN)
     const height = Number(textOf(size?.height) || NaN)
-    const known = width > 0 && height > 0 ? { width, height } : options.sizeOf?.(image ?? item.path)
-    if (known) Object.assign(item, { width: known.width, height: known.height })
-    else report.count('missing-size', 'no <size> and no size from the caller')
+    // The file's own <size> wins over the caller's; without either the item stays unsized.
+    if (width > 0 && height > 0) Object.assign(item, { width, height })
+    else if (item.width === undefined)
+      report.count('missing-size', 'no <size> and no size from the caller')
 
     childrenOf(annotation, 'object').forEach((object, index) => {
       const where = `annotation/object[${index}]`

@@ -208,6 +208,7 @@ function regionValues(
     ]
     return [formatPoints(corners, width, height)]
   }
+  // TODO(#3): clip polygons to the image (Sutherland-Hodgman) instead of clamping vertices.
   const quad = (points: Pt[]): string[][] => {
     const inside = points.map(([x, y]): Pt => [clampTo(x, width), clampTo(y, height)])
     if (inside.some(([x, y], i) => x !== points[i]![0] || y !== points[i]![1])) {

@@ -25,8 +25,9 @@ export type YoloTask = 'detect' | 'segment' | 'obb'
 
 export type YoloImportOptions = {
   /**
-   * Displayed size of an image (EXIF orientation applied), by its path in the FileSet, or in a
-   * list file when the image is not in the set. YOLO is normalised to the displayed image, so an
+   * Displayed size of an image (EXIF orientation applied). Asked first with the image's path in
+   * the FileSet (or in a list file when the image is not in the set), then with the item key,
+   * then with the item path. YOLO is normalised to the displayed image, so an
    * image whose size is unknown keeps its item but loses its regions, with a warning.
    */
   sizeOf?: (path: string) => { width: number; height: number } | undefined
@@ -94,8 +95,11 @@ export function importYolo(
   }
 
   const sizes = new Map<string, { width: number; height: number }>()
-  for (const file of images.keys()) {
-    const size = options.sizeOf?.(file)
+  for (const [file, entry] of images) {
+    const size =
+      options.sizeOf?.(file) ??
+      options.sizeOf?.(itemKey(entry.subset, entry.path)) ??
+      options.sizeOf?.(entry.path)
     if (size && size.width > 0 && size.height > 0) sizes.set(file, size)
   }
   const task = options.task && options.task !== 'auto' ? options.task : config.manifest?.task

@@ -7,6 +7,7 @@ import {
   type InterchangeDataset,
   type InterchangeItem,
 } from '../model.ts'
+import { unzipToFileSet, zipFileSet } from '../zip.ts'
 import { exportYolo, importYolo } from './index.ts'
 
 const enc = (text: string) => new TextEncoder().encode(text)
@@ -86,6 +87,39 @@ describe('importYolo layouts', () => {
       label: 'b',
       geometry: { x: 0, y: 0, w: 10, h: 10 },
     })
+  })
+
+  it('reads a Roboflow layout whose yaml climbs out of its folder, inside a wrapper folder', () => {
+    const { dataset, report } = importYolo(
+      fileSet({
+        'export/data.yaml': 'train: ../train/images\nval: ../valid/images\nnc: 1\nnames: [ball]\n',
+        'export/train/images/a.jpg': IMAGE,
+        'export/train/labels/a.txt': '0 0.5 0.5 0.5 0.5',
+        'export/valid/images/b.jpg': IMAGE,
+        'export/valid/labels/b.txt': '',
+      }),
+      { sizeOf: sizeIs(10, 10) },
+    )
+    expect(dataset.items.map((i) => i.key)).toEqual(['train:a.jpg', 'val:b.jpg'])
+    expect(dataset.items[0]!.regions).toHaveLength(1)
+    expect(report.warnings).toEqual([])
+  })
+
+  it('reads an export that went through a zip', () => {
+    const source: InterchangeDataset = {
+      labels: [{ name: 'a' }],
+      items: [
+        item('x.jpg', [
+          { kind: 'bbox', label: 'a', geometry: { x: 20, y: 10, w: 50, h: 40 }, attributes: {} },
+        ]),
+      ],
+    }
+    const { files, images } = exportYolo(source)
+    for (const image of images.values()) files.set(image, IMAGE)
+    const unpacked = unzipToFileSet(zipFileSet(files))
+    const back = importYolo(unpacked, { sizeOf: sizeIs(200, 100) }).dataset
+    expect(back.items.map((i) => i.key)).toEqual(['train:x.jpg'])
+    expectSameBox(back.items[0]!.regions[0]!.geometry, { x: 20, y: 10, w: 50, h: 40 })
   })
 
   it('reads names from a names list given as a yaml list', () => {

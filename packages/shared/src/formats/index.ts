@@ -46,11 +46,8 @@ export type FormatEntry = {
   mediaType: string
 }
 
-/**
- * The registry. It becomes total (`Record<FormatName, FormatEntry>`) as each format lands;
- * until then callers check for a missing entry.
- */
-export const FORMATS: Partial<Record<FormatName, FormatEntry>> = {
+/** The registry: every format by name. */
+export const FORMATS: Record<FormatName, FormatEntry> = {
   coco: { import: importCoco, export: exportCoco, multiFile: false, mediaType: 'application/json' },
   yolo: { import: importYolo, export: exportYolo, multiFile: true, mediaType: 'application/zip' },
   'coco-results': {

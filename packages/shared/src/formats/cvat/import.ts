@@ -177,7 +177,7 @@ function readMetaLabels(root: XmlNode, types: AttributeTypes): InterchangeLabel[
 }
 
 function typed(type: string | undefined, text: string): unknown {
-  if (type === 'checkbox') return text === 'true'
+  if (type === 'checkbox') return text.toLowerCase() === 'true'
   if (type === 'number') {
     const value = Number(text)
     return Number.isFinite(value) ? value : text

@@ -6,6 +6,7 @@ import type { Logger } from '../lib/logger.ts'
 import { encodeAwareness, encodeSaved, encodeUpdate } from './messages.ts'
 import {
   appendUpdates,
+  applySnapshot,
   compactDocument,
   ensureDocumentRow,
   loadStoredDocument,
@@ -273,7 +274,7 @@ export async function loadLiveDocument(
   const stored = await loadStoredDocument(database.db, info.name)
   const doc = new Y.Doc()
   doc.transact(() => {
-    if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot)
+    if (stored.snapshot) applySnapshot(doc, stored.snapshot)
     for (const entry of stored.entries) {
       try {
         Y.applyUpdate(doc, entry.update)

@@ -174,6 +174,38 @@ describe('COCO import', () => {
   })
 })
 
+describe('COCO subsets', () => {
+  it('writes one file per subset and reads the subset back from the file name', () => {
+    const item = (subset: string, path: string) => ({
+      key: `${subset}:${path}`,
+      subset,
+      path,
+      width: 10,
+      height: 10,
+      regions: [],
+      tags: [],
+    })
+    const dataset = { labels: [], items: [item('train', 'a.jpg'), item('val', 'a.jpg')] }
+    const { files } = exportCoco(dataset)
+    expect([...files.keys()].sort()).toEqual(['instances_train.json', 'instances_val.json'])
+    const back = importCoco(files).dataset
+    expect(back.items.map((i) => i.key).sort()).toEqual(dataset.items.map((i) => i.key).sort())
+  })
+
+  it('takes an image size from its mask when the image entry has none', () => {
+    const { dataset } = importCoco(
+      fileSet({
+        images: [{ id: 1, file_name: 'm.png' }],
+        categories: [{ id: 1, name: 'a' }],
+        annotations: [
+          { id: 1, image_id: 1, category_id: 1, segmentation: { counts: [2, 2, 2], size: [3, 2] } },
+        ],
+      }),
+    )
+    expect(dataset.items[0]).toMatchObject({ width: 2, height: 3 })
+  })
+})
+
 describe('COCO export', () => {
   const item = (regions: InterchangeRegion[]): InterchangeDataset => ({
     labels: [{ name: 'a' }],

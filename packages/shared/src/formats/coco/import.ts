@@ -122,6 +122,12 @@ export function importCoco(
         group,
       })
       item.regions.push(...regions)
+      const mask = regions.find((r) => r.kind === 'mask')
+      if (mask?.kind === 'mask' && !item.width && !item.height) {
+        // An image entry without a size still has one: its masks are sized to it.
+        item.width = mask.geometry.width
+        item.height = mask.geometry.height
+      }
     })
   }
 

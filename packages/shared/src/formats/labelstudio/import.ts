@@ -159,6 +159,9 @@ function readResults(results: LsResult[], where: string, ctx: ReadContext, prov:
       report.count('skipped', `${r.type} result without a label skipped`, file)
       return
     }
+    if (labelCount(r) > 1) {
+      report.count('lossy', 'region with several labels: the first one was kept', file)
+    }
     const size = sizeFor(r, ctx)
     if (!size) {
       report.warn({
@@ -267,6 +270,11 @@ function firstLabel(r: LsResult): string | undefined {
     if (key.endsWith('labels') && Array.isArray(list) && typeof list[0] === 'string') return list[0]
   }
   return undefined
+}
+
+function labelCount(r: LsResult): number {
+  const list = r.value[r.type.endsWith('labels') ? r.type : 'labels']
+  return Array.isArray(list) ? list.length : 0
 }
 
 function valueList(r: LsResult): string[] | undefined {

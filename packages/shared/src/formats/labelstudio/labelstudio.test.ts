@@ -129,6 +129,29 @@ describe('Label Studio import', () => {
     })
   })
 
+  it('joins a shape result and a labels result that share an id', () => {
+    const size = { original_width: 100, original_height: 100 }
+    const { dataset } = importLabelStudio(
+      files([
+        task([
+          { id: 'r1', type: 'rectangle', ...size, value: { x: 1, y: 2, width: 3, height: 4 } },
+          { id: 'r1', type: 'labels', ...size, value: { labels: ['car'] } },
+        ]),
+      ]),
+    )
+    expect(dataset.items[0]!.regions).toEqual([
+      expect.objectContaining({ kind: 'bbox', label: 'car', geometry: { x: 1, y: 2, w: 3, h: 4 } }),
+    ])
+  })
+
+  it('keeps the first of several labels on one region and says so', () => {
+    const { dataset, report } = importLabelStudio(
+      files([task([rect({ x: 1, y: 1, width: 1, height: 1, rectanglelabels: ['a', 'b'] })])]),
+    )
+    expect(dataset.items[0]!.regions.map((r) => r.label)).toEqual(['a'])
+    expect(report.warnings.find((w) => w.code === 'lossy')?.count).toBe(1)
+  })
+
   it('imports predictions as model regions with scores', () => {
     const { dataset } = importLabelStudio(
       files([

@@ -16,22 +16,3 @@ export function normaliseRelativePath(name: string): string | null {
   // Long enough for deep dataset trees; a name past it is almost surely not a real path.
   return joined.length <= 1024 ? joined : null
 }
-
-/**
- * The form names are compared in when matching annotation files to assets: URL-decoded (when
- * it decodes), normalised as above.
- */
-export function matchKey(name: string): string {
-  let decoded = name
-  try {
-    decoded = decodeURIComponent(name)
-  } catch {
-    // A lone `%` is a legal character in a file name; keep the name as it is.
-  }
-  return normaliseRelativePath(decoded) ?? decoded
-}
-
-/** The last segment of a `/`-separated path. */
-export function baseName(relativePath: string): string {
-  return relativePath.slice(relativePath.lastIndexOf('/') + 1)
-}

@@ -42,4 +42,19 @@ describe('duplicate-annotation-ids', () => {
       source.annotations.map((a: { bbox: number[] }) => a.bbox),
     )
   })
+
+  it('keeps annotation ids unique across files merged into one dataset', () => {
+    const bytes = new Uint8Array(readFileSync(input))
+    const merged = new Map([
+      ['instances_a.json', bytes],
+      ['instances_b.json', bytes],
+    ])
+    const { dataset } = importCoco(merged)
+    expect(dataset.items.flatMap((i) => i.regions)).toHaveLength(2 * source.annotations.length)
+    const ids = [...exportCoco(dataset).files.values()].flatMap((f) =>
+      JSON.parse(new TextDecoder().decode(f)).annotations.map((a: { id: number }) => a.id),
+    )
+    expect(ids).toHaveLength(2 * source.annotations.length)
+    expect(new Set(ids).size).toBe(ids.length)
+  })
 })

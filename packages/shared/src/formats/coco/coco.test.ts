@@ -190,6 +190,10 @@ describe('COCO subsets', () => {
     expect([...files.keys()].sort()).toEqual(['instances_train.json', 'instances_val.json'])
     const back = importCoco(files).dataset
     expect(back.items.map((i) => i.key).sort()).toEqual(dataset.items.map((i) => i.key).sort())
+    const ids = [...files.values()].flatMap((f) =>
+      JSON.parse(decodeText(f)).images.map((i: { id: number }) => i.id),
+    )
+    expect(new Set(ids).size).toBe(ids.length)
   })
 
   it('takes an image size from its mask when the image entry has none', () => {

@@ -55,11 +55,14 @@ export function exportCoco(
   const subsets = [...new Set(dataset.items.map((i) => i.subset))]
   if (subsets.length === 0) subsets.push('')
   const files: FileSet = new Map()
+  // Ids run on across subset files, so files merged later still have unique ids.
+  let nextImageId = 1
+  let nextAnnotationId = 1
   for (const subset of subsets) {
     const images: Record<string, unknown>[] = []
     const annotations: CocoAnnotationOut[] = []
     for (const item of dataset.items.filter((i) => i.subset === subset)) {
-      const imageId = images.length + 1
+      const imageId = nextImageId++
       if (!item.width || !item.height) {
         report.count(
           'missing-size',
@@ -76,7 +79,7 @@ export function exportCoco(
         const ann = instanceToAnnotation(instance, item, options, report)
         if (!ann) continue
         annotations.push({
-          id: annotations.length + 1,
+          id: nextAnnotationId++,
           image_id: imageId,
           category_id: categoryIds.get(instance[0]!.label)!,
           ...ann,

@@ -196,6 +196,41 @@ describe('COCO subsets', () => {
     expect(new Set(ids).size).toBe(ids.length)
   })
 
+  it('keeps instances of two files apart when both use one annotation id on one image', () => {
+    const file = (x: number) =>
+      encodeJson({
+        images: [{ id: 1, file_name: 'p.jpg', width: 50, height: 50 }],
+        categories: [{ id: 1, name: 'person', keypoints: ['a'] }],
+        annotations: [
+          {
+            id: 1,
+            image_id: 1,
+            category_id: 1,
+            segmentation: [[x, x, x + 5, x, x + 5, x + 5]],
+            keypoints: [x, x, 2],
+          },
+        ],
+      })
+    const merged = new Map([
+      ['part1.json', file(1)],
+      ['part2.json', file(20)],
+    ])
+    const { dataset } = importCoco(merged, {})
+    // Both files name the same image in different subsets, so make them one subset.
+    const item = { ...dataset.items[0]!, regions: dataset.items.flatMap((i) => i.regions) }
+    const out = JSON.parse(
+      decodeText([...exportCoco({ ...dataset, items: [item] }).files.values()][0]!),
+    )
+    expect(out.annotations).toHaveLength(2)
+    expect(out.annotations.map((a: { segmentation: number[][] }) => a.segmentation[0]![0])).toEqual(
+      [1, 20],
+    )
+    expect(out.annotations.map((a: { keypoints: number[] }) => a.keypoints)).toEqual([
+      [1, 1, 2],
+      [20, 20, 2],
+    ])
+  })
+
   it('takes an image size from its mask when the image entry has none', () => {
     const { dataset } = importCoco(
       fileSet({

@@ -119,7 +119,8 @@ export function importCoco(
         width: item.width,
         height: item.height,
         report,
-        group,
+        // Two files may both use an id on one image; the file keeps their instances apart.
+        group: jsonFiles.length > 1 ? `${file}#${group}` : group,
       })
       item.regions.push(...regions)
       const mask = regions.find((r) => r.kind === 'mask')

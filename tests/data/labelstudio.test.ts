@@ -3,6 +3,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { exportLabelStudio, importLabelStudio } from '@concord/shared/formats/labelstudio/index'
+import { expectClose } from '@concord/shared/formats/test-support/close'
 import { rboxCorners, rboxTopLeft } from '@concord/shared/geometry/index'
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -98,15 +99,11 @@ describe('label-studio-converter task exports', () => {
         expect(item.regions.map((r) => [r.kind, r.label, r.source, r.score ?? null])).toEqual(
           before.map((r) => [r.kind, r.label, r.source, r.score ?? null]),
         )
-        item.regions.forEach((r, j) => {
-          const a = JSON.stringify(r.geometry, (_, v) =>
-            typeof v === 'number' ? Math.round(v * 1e6) / 1e6 : v,
-          )
-          const b = JSON.stringify(before[j]!.geometry, (_, v) =>
-            typeof v === 'number' ? Math.round(v * 1e6) / 1e6 : v,
-          )
-          expect(a).toBe(b)
-        })
+        expectClose(
+          item.regions.map((r) => r.geometry),
+          before.map((r) => r.geometry),
+          1e-6,
+        )
       })
     }
   })

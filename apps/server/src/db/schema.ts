@@ -181,3 +181,36 @@ export const regions = pgTable(
     index('regions_asset_idx').on(t.assetId),
   ],
 )
+
+/**
+ * A long import or export, run by the server's job runner. `result*` name the finished file in
+ * the blob store; `summary` holds what the synchronous route would have answered (imported
+ * counts, warnings, report) and `error` the `{ code, message, details }` of a failure.
+ */
+export const jobs = pgTable(
+  'jobs',
+  {
+    id: text('id').primaryKey(),
+    projectId: text('project_id')
+      .notNull()
+      .references(() => projects.id, { onDelete: 'cascade' }),
+    userId: text('user_id').references(() => users.id, { onDelete: 'set null' }),
+    kind: text('kind', { enum: ['import', 'export'] }).notNull(),
+    format: text('format').notNull(),
+    state: text('state', {
+      enum: ['queued', 'running', 'succeeded', 'failed', 'cancelled'],
+    }).notNull(),
+    phase: text('phase'),
+    progressDone: integer('progress_done').notNull().default(0),
+    progressTotal: integer('progress_total').notNull().default(0),
+    resultBlobHash: text('result_blob_hash'),
+    resultFileName: text('result_file_name'),
+    resultMediaType: text('result_media_type'),
+    summary: jsonb('summary').$type<Record<string, unknown>>(),
+    error: jsonb('error').$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [index('jobs_project_created_idx').on(t.projectId, t.createdAt)],
+)

@@ -50,6 +50,8 @@ export type InterchangeLabel = {
   /** Keypoint names and skeleton edges (1-based pairs, as in COCO) for keypoint labels. */
   keypoints?: string[]
   skeleton?: [number, number][]
+  /** COCO's grouping of categories (`vehicle` for `car`), kept for a faithful round trip. */
+  supercategory?: string
 }
 
 export type InterchangeDataset = {
@@ -77,7 +79,11 @@ export type ReportEntry = {
 }
 
 /** What a format could not carry, per region kind, for an export. */
-export type LossinessEntry = { kind: RegionKind | 'attribute' | 'tag'; count: number; reason: string }
+export type LossinessEntry = {
+  kind: RegionKind | 'attribute' | 'tag'
+  count: number
+  reason: string
+}
 
 export type ConversionReport = {
   warnings: ReportEntry[]

@@ -40,6 +40,19 @@ describe('COCO import', () => {
     expect(out.annotations.map((a: { category_id: number }) => a.category_id)).toEqual([3, 1])
   })
 
+  it('keeps supercategories through a round trip', () => {
+    const { dataset } = importCoco(
+      fileSet({
+        images: [image],
+        annotations: [],
+        categories: [{ id: 3, name: 'car', supercategory: 'vehicle' }],
+      }),
+    )
+    expect(readOut(exportCoco(dataset).files).categories).toEqual([
+      { id: 1, name: 'car', supercategory: 'vehicle' },
+    ])
+  })
+
   it('keeps a folder prefix in file_name as the item path', () => {
     const { dataset } = importCoco(fileSet({ images: [image], annotations: [], categories: [] }))
     expect(dataset.items[0]).toMatchObject({

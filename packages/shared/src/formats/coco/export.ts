@@ -46,7 +46,7 @@ export function exportCoco(
     return {
       id,
       name,
-      supercategory: '',
+      supercategory: label?.supercategory ?? '',
       ...(label?.keypoints ? { keypoints: label.keypoints } : {}),
       ...(label?.skeleton ? { skeleton: label.skeleton } : {}),
     }

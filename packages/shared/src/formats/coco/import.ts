@@ -156,6 +156,7 @@ function readCategories(
     labelNames.add(category.name)
     labels.push({
       name: category.name,
+      ...(category.supercategory ? { supercategory: category.supercategory } : {}),
       ...(category.keypoints ? { keypoints: [...category.keypoints] } : {}),
       ...(category.skeleton
         ? { skeleton: category.skeleton.map(([a, b]) => [a, b] as [number, number]) }

@@ -46,6 +46,7 @@ const dataset: fc.Arbitrary<InterchangeDataset> = fc
           color: '#ff0000',
           keypoints: ['a', 'b'],
           skeleton: [[1, 2] as [number, number]],
+          supercategory: 'animal',
         },
       ]),
       items: fc.tuple(

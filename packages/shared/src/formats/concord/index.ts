@@ -26,11 +26,13 @@ export type ConcordExportOptions = {
   fileName?: string
 }
 
-const labelSchema = z.object({
+// Loose objects: fields added to the model later pass through instead of being dropped.
+const labelSchema = z.looseObject({
   name: z.string().min(1),
   color: z.string().optional(),
   keypoints: z.array(z.string()).optional(),
   skeleton: z.array(z.tuple([z.number(), z.number()])).optional(),
+  supercategory: z.string().optional(),
 })
 
 const headerSchema = z.object({
@@ -40,7 +42,7 @@ const headerSchema = z.object({
 })
 
 const regionSchema = z
-  .object({
+  .looseObject({
     kind: z.enum(REGION_KINDS),
     label: z.string(),
     geometry: z.unknown(),
@@ -64,7 +66,7 @@ const regionSchema = z
     }
   })
 
-const itemSchema = z.object({
+const itemSchema = z.looseObject({
   key: z.string().min(1),
   subset: z.string(),
   path: z.string().min(1),

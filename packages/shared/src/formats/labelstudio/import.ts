@@ -40,8 +40,10 @@ const SHAPE_TYPES = new Set([
 ])
 
 /**
- * Turns a Label Studio image reference into an item path: strips `/data/upload/<project>/`,
- * `/data/local-files/?d=`, a URL's scheme and host, then URL-decodes and NFC-normalises.
+ * Turns a Label Studio image reference into an item path: strips `/data/upload/<project>/` and
+ * the 8-hex-digit prefix Label Studio puts before every uploaded file name (`3f2a1b2c-cat.jpg` was
+ * uploaded as `cat.jpg`), `/data/local-files/?d=`, a URL's scheme and host, then URL-decodes and
+ * NFC-normalises.
  */
 export function labelStudioImagePath(ref: string): string {
   let p = ref.trim()
@@ -49,7 +51,8 @@ export function labelStudioImagePath(ref: string): string {
   if (local) p = local[1]!
   else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(p))
     p = p.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '').replace(/[?#].*$/, '')
-  p = p.replace(/^\/?data\/upload\/\d+\//, '')
+  const upload = /^\/?data\/upload\/\d+\/(.*)$/.exec(p)
+  if (upload) p = upload[1]!.replace(/^[0-9a-f]{8}-(?=[^/]+$)/, '')
   return normalizePath(p)
 }
 

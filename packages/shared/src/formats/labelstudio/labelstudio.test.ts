@@ -195,6 +195,8 @@ describe('Label Studio import', () => {
 describe('labelStudioImagePath', () => {
   it('strips upload prefixes, local-files queries and URL hosts, decoding and normalising', () => {
     expect(labelStudioImagePath('/data/upload/12/photo%20one.jpg')).toBe('photo one.jpg')
+    expect(labelStudioImagePath('/data/upload/12/3f2a1b2c-deadbeef-x.jpg')).toBe('deadbeef-x.jpg')
+    expect(labelStudioImagePath('/data/local-files/?d=3f2a1b2c-x.jpg')).toBe('3f2a1b2c-x.jpg')
     expect(labelStudioImagePath('/data/local-files/?d=dataset/train/a.jpg')).toBe(
       'dataset/train/a.jpg',
     )

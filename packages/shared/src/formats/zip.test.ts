@@ -4,6 +4,9 @@ import { describe, expect, it } from 'vitest'
 import { FormatError } from './model.ts'
 import { unzipToFileSet, zipFileSet } from './zip.ts'
 
+/** Property tests run a hundred cases each; a loaded 2-core CI box needs more than 5 s. */
+const PROPERTY_OPTIONS = { timeout: 30_000 }
+
 function zipOf(entries: Record<string, string>): Uint8Array {
   return zipSync(Object.fromEntries(Object.entries(entries).map(([k, v]) => [k, strToU8(v)])))
 }
@@ -61,7 +64,7 @@ describe('unzipToFileSet', () => {
   })
 })
 
-describe('zipFileSet', () => {
+describe('zipFileSet', PROPERTY_OPTIONS, () => {
   it('packs a FileSet that unpacks to the same files', () => {
     const path = fc
       .array(fc.constantFrom('a', 'b', 'img', 'é', 'x y'), { minLength: 1, maxLength: 3 })

@@ -10,6 +10,9 @@ import {
 import { exportCvat, importCvat } from './index.ts'
 import { cvatMaskToRle, rleToCvatMask } from './mask.ts'
 
+/** Property tests run a hundred cases each; a loaded 2-core CI box needs more than 5 s. */
+const PROPERTY_OPTIONS = { timeout: 30_000 }
+
 const enc = (text: string) => new TextEncoder().encode(text)
 const one = (xml: string): FileSet => new Map([['annotations.xml', enc(xml)]])
 
@@ -96,7 +99,7 @@ describe('importCvat', () => {
   })
 })
 
-describe('CVAT masks', () => {
+describe('CVAT masks', PROPERTY_OPTIONS, () => {
   it('convert between full-image COCO RLE and CVAT box RLE without change', () => {
     const mask = fc
       .record({ width: fc.integer({ min: 1, max: 12 }), height: fc.integer({ min: 1, max: 12 }) })
@@ -131,7 +134,7 @@ function canonical(region: InterchangeRegion): string {
   return JSON.stringify([region.kind, region.label, region.geometry, attributes], round)
 }
 
-describe('exportCvat then importCvat', () => {
+describe('exportCvat then importCvat', PROPERTY_OPTIONS, () => {
   const coordinate = fc.integer({ min: 0, max: 100_000 }).map((n) => n / 1000)
   const point = fc.tuple(coordinate, coordinate)
   const attributes = fc.record(

@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest'
 import { FormatError, type FileSet, type InterchangeDataset } from '../model.ts'
 import { exportVoc, importVoc } from './index.ts'
 
+/** Property tests run a hundred cases each; a loaded 2-core CI box needs more than 5 s. */
+const PROPERTY_OPTIONS = { timeout: 30_000 }
+
 const enc = (text: string) => new TextEncoder().encode(text)
 const dec = (bytes: Uint8Array | undefined) => new TextDecoder().decode(bytes)
 
@@ -91,7 +94,7 @@ describe('importVoc', () => {
   })
 })
 
-describe('exportVoc', () => {
+describe('exportVoc', PROPERTY_OPTIONS, () => {
   it('writes rotated boxes and polygons as bounds and reports them', () => {
     const dataset: InterchangeDataset = {
       labels: [{ name: 'a' }],

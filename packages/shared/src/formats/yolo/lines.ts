@@ -109,9 +109,10 @@ export function cornersToRbox(corners: readonly Pt[]): RboxGeometry {
   const cy = (p1[1] + p2[1] + p3[1] + p4[1]) / 4
   const w = (distance(p1, p2) + distance(p4, p3)) / 2
   const h = (distance(p2, p3) + distance(p1, p4)) / 2
-  // Average the directions of the two long-axis edges through their vector sum.
-  const ux = p2[0] - p1[0] + (p3[0] - p4[0])
-  const uy = p2[1] - p1[1] + (p3[1] - p4[1])
+  // Direction of the width edges, from all four edges: the height edges turned back by 90°
+  // count too, so a thin box's short edges do not decide its angle alone.
+  const ux = p2[0] - p1[0] + (p3[0] - p4[0]) + (p3[1] - p2[1]) + (p4[1] - p1[1])
+  const uy = p2[1] - p1[1] + (p3[1] - p4[1]) - (p3[0] - p2[0]) - (p4[0] - p1[0])
   const angle = ux === 0 && uy === 0 ? 0 : (Math.atan2(uy, ux) * 180) / Math.PI
   return { cx, cy, w, h, angle }
 }

@@ -4,9 +4,12 @@ import { rboxCorners } from '../../geometry/index.ts'
 import type { InterchangeDataset, InterchangeItem } from '../model.ts'
 import { exportYolo, importYolo } from './index.ts'
 
+/** Property tests run a hundred cases each; a loaded 2-core CI box needs more than 5 s. */
+const PROPERTY_OPTIONS = { timeout: 30_000 }
+
 const IMAGE = new Uint8Array([0xff, 0xd8])
 
-describe('exportYolo then importYolo', () => {
+describe('exportYolo then importYolo', PROPERTY_OPTIONS, () => {
   const W = 640
   const H = 360
   const roundTrip = (source: InterchangeDataset, task: 'detect' | 'segment' | 'obb') => {

@@ -68,6 +68,7 @@ export function importCoco(
           file,
         )
       } else {
+        // TODO(#3): image fields beyond the size (license, coco_url, date_captured) are not carried.
         item = {
           key,
           subset,

@@ -154,6 +154,7 @@ function readShape(
     case 'mask':
       return readMask(shape, where, file, item, base, report)
     default:
+      // TODO(#3): shape types of labelme forks (AnyLabeling's `rotation`, `points`) are not read yet.
       report.count('skipped', `labelme shape type "${type}" is not supported; skipped`, file)
       return undefined
   }

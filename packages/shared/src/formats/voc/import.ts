@@ -92,6 +92,7 @@ export function importVoc(
     return { item, image }
   }
 
+  // TODO(#3): read SegmentationObject/SegmentationClass PNGs as masks; only XML is read now.
   const xmlFiles = [...files.keys()].filter((p) => extName(p).toLowerCase() === '.xml').sort()
   for (const file of xmlFiles) {
     const doc = parseXml(file, decodeText(files.get(file)!), ['object', 'part', 'attribute'])

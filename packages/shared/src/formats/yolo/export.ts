@@ -92,6 +92,7 @@ export function exportYolo(
     if (lines) files.set(label, encodeText(lines.map((l) => l.join(' ') + '\n').join('')))
   }
 
+  // TODO(#3): Ultralytics training wants a `val` key; a dataset without a val subset gets none.
   const subsets: Record<string, string> = {}
   const yaml: Record<string, unknown> = { path: '.' }
   for (const [subset, split] of splits) {

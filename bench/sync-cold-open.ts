@@ -58,14 +58,18 @@ for (let i = 0; i < RUNS; i++) {
   sent = run.bytes
 }
 const p = percentiles(server)
-console.log(`cold open, ${REGIONS} regions: server time p50 ${p.p50} ms, worst ${Math.max(...server).toFixed(1)} ms; ${(sent / 1024).toFixed(0)} KiB sent`)
+console.log(
+  `cold open, ${REGIONS} regions: server time p50 ${p.p50} ms, worst ${Math.max(...server).toFixed(1)} ms; ${(sent / 1024).toFixed(0)} KiB sent`,
+)
 
 await concord.restart()
 const start = performance.now()
 const client = connect(concord.serverUrl, concord.room, { token: concord.token })
 await whenSynced(client)
 const total = performance.now() - start
-console.log(`cold open through WebsocketProvider until synced (client decode included): ${total.toFixed(1)} ms, ${readRegions(client.doc).length} regions`)
+console.log(
+  `cold open through WebsocketProvider until synced (client decode included): ${total.toFixed(1)} ms, ${readRegions(client.doc).length} regions`,
+)
 client.provider.destroy()
 await concord.close()
 process.exit(0)

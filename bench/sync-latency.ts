@@ -23,7 +23,11 @@ async function measure(serverUrl: string, room: string, params: Record<string, s
   await Promise.all(clients.map(whenSynced))
   const writer = clients[0]!
   if (!getRegionsMap(writer.doc).has('r')) {
-    addRegion(writer.doc, { id: 'r', kind: 'bbox', labelId: 'car', geometry: { x: 0, y: 0, w: 9, h: 9 } }, 'w')
+    addRegion(
+      writer.doc,
+      { id: 'r', kind: 'bbox', labelId: 'car', geometry: { x: 0, y: 0, w: 9, h: 9 } },
+      'w',
+    )
   }
   await sleep(200)
 
@@ -34,7 +38,8 @@ async function measure(serverUrl: string, room: string, params: Record<string, s
   let allArrived: () => void = () => undefined
   for (const client of clients.slice(1)) {
     getRegionsMap(client.doc).observeDeep(() => {
-      const geometry = getRegionsMap(client.doc).get('r')?.get('geometry') as { x?: number } | undefined
+      const geometry = getRegionsMap(client.doc).get('r')?.get('geometry') as
+        { x?: number } | undefined
       if (geometry?.x !== expected) return
       samples.push(performance.now() - sentAt)
       if (++arrived === n - 1) allArrived()

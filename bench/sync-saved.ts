@@ -14,12 +14,22 @@ const params = { token: concord.token, saved: '1' }
 
 async function run(label: string, busyClients: number) {
   const client = connect(concord.serverUrl, concord.room, params)
-  const others = Array.from({ length: busyClients }, () => connect(concord.serverUrl, concord.room, params))
+  const others = Array.from({ length: busyClients }, () =>
+    connect(concord.serverUrl, concord.room, params),
+  )
   await Promise.all([client, ...others].map(whenSynced))
-  const id = addRegion(client.doc, { kind: 'bbox', labelId: 'car', geometry: { x: 0, y: 0, w: 5, h: 5 } }, 'c')
+  const id = addRegion(
+    client.doc,
+    { kind: 'bbox', labelId: 'car', geometry: { x: 0, y: 0, w: 5, h: 5 } },
+    'c',
+  )
   const timers = others.map((other, i) =>
     setInterval(() => {
-      addRegion(other.doc, { kind: 'point', labelId: 'x', geometry: { x: i, y: Math.random() } }, 'o')
+      addRegion(
+        other.doc,
+        { kind: 'point', labelId: 'x', geometry: { x: i, y: Math.random() } },
+        'o',
+      )
     }, 4),
   )
   await sleep(100)

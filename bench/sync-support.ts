@@ -105,7 +105,11 @@ export type BenchClient = {
   savedClock(): number
 }
 
-export function connect(serverUrl: string, room: string, params: Record<string, string>): BenchClient {
+export function connect(
+  serverUrl: string,
+  room: string,
+  params: Record<string, string>,
+): BenchClient {
   const doc = new Y.Doc()
   let saved = 0
   const provider = new WebsocketProvider(serverUrl, room, doc, {
@@ -127,7 +131,8 @@ export function whenSynced(client: BenchClient): Promise<void> {
 /** p50 and p99 of samples in milliseconds, rounded to 0.01 ms. */
 export function percentiles(samples: number[]): { p50: number; p99: number; n: number } {
   const sorted = [...samples].sort((a, b) => a - b)
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN
+  const at = (q: number) =>
+    sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN
   const round = (x: number) => Math.round(x * 100) / 100
   return { p50: round(at(0.5)), p99: round(at(0.99)), n: sorted.length }
 }

@@ -12,14 +12,21 @@ async function call<T>(url: string, init: RequestInit & { token?: string } = {})
 }
 
 /** Signs in with a password and trades the session for an API token. */
-export async function createToken(baseUrl: string, email: string, password: string): Promise<string> {
+export async function createToken(
+  baseUrl: string,
+  email: string,
+  password: string,
+): Promise<string> {
   const login = await fetch(`${baseUrl}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', origin: baseUrl },
     body: JSON.stringify({ email, password }),
   })
   if (!login.ok) throw new Error(`login: ${login.status} ${await login.text()}`)
-  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+  const cookie = login.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ')
   const { token } = await call<{ token: string }>(`${baseUrl}/api/tokens`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', cookie, origin: baseUrl },

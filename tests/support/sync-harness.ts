@@ -4,7 +4,13 @@ import * as decoding from 'lib0/decoding'
 import WebSocket from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
-import { addRegion, deleteRegion, getRegionsMap, MESSAGE_SAVED, updateRegion } from '@concord/shared'
+import {
+  addRegion,
+  deleteRegion,
+  getRegionsMap,
+  MESSAGE_SAVED,
+  updateRegion,
+} from '@concord/shared'
 import type { Config } from '@concord/server/config'
 import { logger } from '@concord/server/lib/logger'
 import { createSyncServer, type SyncServer, type SyncUser } from '@concord/server/sync/index'
@@ -34,7 +40,14 @@ export type SyncHarness = {
 export async function startSyncHarness(kind: DatabaseKind): Promise<SyncHarness> {
   const test = await kind.open()
   const seed = await seedProject(test.database)
-  const people = [seed.admin, seed.lead, seed.reviewer, seed.annotator, seed.otherAnnotator, seed.outsider]
+  const people = [
+    seed.admin,
+    seed.lead,
+    seed.reviewer,
+    seed.annotator,
+    seed.otherAnnotator,
+    seed.outsider,
+  ]
 
   const listen = async (port: number) => {
     const sync = createSyncServer({
@@ -187,14 +200,24 @@ export function editAtRandom(
     const y = random.int(400)
     addRegion(
       doc,
-      { id: `r${tag}`, kind: 'bbox', labelId: random.pick(LABELS), geometry: { x, y, w: 20, h: 20 } },
+      {
+        id: `r${tag}`,
+        kind: 'bbox',
+        labelId: random.pick(LABELS),
+        geometry: { x, y, w: 20, h: 20 },
+      },
       by,
     )
     return
   }
   const id = random.pick(ids)
   if (roll < 0.65) {
-    const geometry = { x: random.int(600), y: random.int(400), w: 1 + random.int(50), h: 1 + random.int(50) }
+    const geometry = {
+      x: random.int(600),
+      y: random.int(400),
+      w: 1 + random.int(50),
+      h: 1 + random.int(50),
+    }
     updateRegion(doc, id, { geometry }, by)
   } else if (roll < 0.85) {
     updateRegion(doc, id, { labelId: random.pick(LABELS) }, by)
@@ -202,4 +225,3 @@ export function editAtRandom(
     deleteRegion(doc, id)
   }
 }
-

@@ -71,7 +71,10 @@ describe('sync across a server crash', () => {
     const timers = editors.map((client, i) => {
       const random = createRandom(1000 + i)
       let n = 0
-      return setInterval(() => editAtRandom(client.doc, `user${i}`, random, `${i}-${n++}`), EDIT_EVERY_MS)
+      return setInterval(
+        () => editAtRandom(client.doc, `user${i}`, random, `${i}-${n++}`),
+        EDIT_EVERY_MS,
+      )
     })
     await waitFor(() => editors.every((c) => (c.saved()?.get(c.doc.clientID) ?? 0) > 20), 'saves')
     await new Promise((resolve) => setTimeout(resolve, 100))

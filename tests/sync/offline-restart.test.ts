@@ -52,7 +52,10 @@ describe.each(testDatabaseKinds())('offline edits and restarts on $kind', (kind)
     await waitFor(() => sameState(a.doc, b.doc) && a.isSaved(), 'a and b converge, a saved')
     const regions = readRegions(a.doc)
     expect(regions.map((r) => r.id)).toEqual(['from-a', 'from-b', 'shared'])
-    expect(regions.find((r) => r.id === 'shared')).toMatchObject({ labelId: 'truck', geometry: box(99) })
+    expect(regions.find((r) => r.id === 'shared')).toMatchObject({
+      labelId: 'truck',
+      geometry: box(99),
+    })
     expect(readRegions(b.doc)).toEqual(regions)
     expect(await harness.sync.documents.read(room, readRegions)).toEqual(regions)
   })
@@ -68,7 +71,11 @@ describe.each(testDatabaseKinds())('offline edits and restarts on $kind', (kind)
     await waitFor(() => a.isSaved() && b.isSaved(), 'both saved')
 
     const restarting = harness.restart()
-    addRegion(a.doc, { id: 'during-restart', kind: 'point', labelId: 'x', geometry: { x: 1, y: 1 } }, 'a')
+    addRegion(
+      a.doc,
+      { id: 'during-restart', kind: 'point', labelId: 'x', geometry: { x: 1, y: 1 } },
+      'a',
+    )
     await restarting
     expect(harness.sync.loadedDocuments()).toEqual([])
 

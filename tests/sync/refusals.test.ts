@@ -66,7 +66,11 @@ describe.each(testDatabaseKinds())('sync refusals on $kind', (kind) => {
   /** The bystander's edits still reach the watcher and the server, and are saved. */
   async function expectBystanderUndisturbed(): Promise<void> {
     const id = `ok-${++edits}`
-    addRegion(bystander.doc, { id, kind: 'point', labelId: 'eye', geometry: { x: edits, y: 1 } }, 'b')
+    addRegion(
+      bystander.doc,
+      { id, kind: 'point', labelId: 'eye', geometry: { x: edits, y: 1 } },
+      'b',
+    )
     await waitFor(() => readRegions(watcher.doc).some((r) => r.id === id), 'edit reaches watcher')
     await waitFor(() => bystander.isSaved(), 'bystander saved')
     expect(bystander.provider.wsconnected).toBe(true)
@@ -110,7 +114,11 @@ describe.each(testDatabaseKinds())('sync refusals on $kind', (kind) => {
   it('lets an annotator read model pre-labels but closes them with 4003 when they write', async () => {
     const modelRoom = `${harness.seed.assetId}:model:run1`
     await harness.sync.documents.transact(modelRoom, (doc) => {
-      addRegion(doc, { id: 'pre', kind: 'bbox', labelId: 'car', geometry: { x: 0, y: 0, w: 5, h: 5 } }, 'model')
+      addRegion(
+        doc,
+        { id: 'pre', kind: 'bbox', labelId: 'car', geometry: { x: 0, y: 0, w: 5, h: 5 } },
+        'model',
+      )
     })
     const reader = connectClient(harness, modelRoom, harness.seed.annotator)
     try {
@@ -119,7 +127,11 @@ describe.each(testDatabaseKinds())('sync refusals on $kind', (kind) => {
       const closed = new Promise<number>((resolve) =>
         reader.provider.on('connection-close', (event) => resolve(event?.code ?? 0)),
       )
-      addRegion(reader.doc, { id: 'sneaky', kind: 'point', labelId: 'x', geometry: { x: 1, y: 1 } }, 'a')
+      addRegion(
+        reader.doc,
+        { id: 'sneaky', kind: 'point', labelId: 'x', geometry: { x: 1, y: 1 } },
+        'a',
+      )
       expect(await closed).toBe(CLOSE_CODES.forbidden)
     } finally {
       reader.destroy()

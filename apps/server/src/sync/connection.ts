@@ -22,7 +22,10 @@ export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 
 /** A refusal that ends one connection with a named close code. */
 class Refusal extends Error {
-  constructor(readonly reason: CloseReason, message: string) {
+  constructor(
+    readonly reason: CloseReason,
+    message: string,
+  ) {
     super(message)
   }
 }

@@ -72,7 +72,12 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       upgraded.add(socket)
       wss.handleUpgrade(req, socket, head, resolve)
     })
-  const refuse = async (req: IncomingMessage, socket: Duplex, head: Buffer, reason: CloseReason) => {
+  const refuse = async (
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    reason: CloseReason,
+  ) => {
     const ws = await upgrade(req, socket, head)
     ws?.close(CLOSE_CODES[reason], reason)
   }
@@ -170,4 +175,3 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     },
   }
 }
-

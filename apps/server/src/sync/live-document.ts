@@ -8,6 +8,7 @@ import {
   appendUpdates,
   applySnapshot,
   compactDocument,
+  encodeSnapshot,
   ensureDocumentRow,
   loadStoredDocument,
   writeRegions,
@@ -55,20 +56,22 @@ export class LiveDocument {
   private pending: Uint8Array[] = []
   private batchTimer: NodeJS.Timeout | undefined
   private writing: Promise<void> | undefined
-  private logEntries: number
+  /** Log entries (by seq) whose content this document holds: what compaction may delete. */
+  private foldable: number[]
   private logBytes: number
   private projectionDirty = false
   private projectionTimer: NodeJS.Timeout | undefined
   private projecting: Promise<void> | undefined
+  private compacting: Promise<void> | undefined
 
   constructor(
     readonly info: DocumentInfo,
     readonly doc: Y.Doc,
-    stored: { entries: number; bytes: number },
+    stored: { seqs: number[]; bytes: number },
     private readonly database: Database,
     private readonly logger: Logger,
   ) {
-    this.logEntries = stored.entries
+    this.foldable = stored.seqs
     this.logBytes = stored.bytes
     this.savedStateVector = Y.encodeStateVector(doc)
     this.awareness = new Awareness(doc)
@@ -99,13 +102,15 @@ export class LiveDocument {
       this.pending.length === 0 &&
       this.writing === undefined &&
       !this.projectionDirty &&
-      this.projecting === undefined
+      this.projecting === undefined &&
+      this.compacting === undefined
     )
   }
 
   /** Resolves once every update applied so far is durable and projected. */
   async flush(): Promise<void> {
     await this.flushWrites()
+    await this.compacting
     clearTimeout(this.projectionTimer)
     this.projectionTimer = undefined
     while (this.projectionDirty || this.projecting) {
@@ -193,35 +198,55 @@ export class LiveDocument {
     if (batch.length === 0) return
     this.pending = []
     const stateVector = Y.encodeStateVector(this.doc)
+    let seqs: number[]
     try {
-      await appendUpdates(this.database.db, this.info.name, batch)
+      seqs = await appendUpdates(this.database.db, this.info.name, batch)
     } catch (error) {
       this.pending = batch.concat(this.pending)
       this.logger.error({ err: error, document: this.info.name }, 'append failed')
       throw error
     }
     this.savedStateVector = stateVector
-    this.logEntries += batch.length
+    this.foldable.push(...seqs)
     this.logBytes += batch.reduce((sum, u) => sum + u.byteLength, 0)
     const saved = encodeSaved(stateVector)
     for (const peer of this.peers.keys()) if (peer.wantsSaved) peer.send(saved)
 
-    if (this.logEntries >= COMPACT_AFTER_ENTRIES || this.logBytes >= COMPACT_AFTER_BYTES) {
-      await this.compact()
+    if (this.foldable.length >= COMPACT_AFTER_ENTRIES || this.logBytes >= COMPACT_AFTER_BYTES) {
+      // Off the write chain: the next batch need not wait for the fold.
+      this.compacting ??= this.compact().finally(() => {
+        this.compacting = undefined
+      })
     }
   }
 
+  /**
+   * Writes the live state as the snapshot and deletes the log entries it is known to hold.
+   * Encoding the loaded document is far cheaper than replaying the log into a new one. The state
+   * may include updates not yet appended; they will be appended too, and applying twice is harmless.
+   */
   private async compact(): Promise<void> {
+    const seqs = this.foldable
+    const bytes = this.logBytes
+    this.foldable = []
+    this.logBytes = 0
     try {
-      const folded = await compactDocument(this.database, this.info.name)
-      if (!folded) return
-      this.logEntries = Math.max(0, this.logEntries - folded.entries)
-      this.logBytes = Math.max(0, this.logBytes - folded.bytes)
-      this.logger.info({ document: this.info.name, entries: folded.entries }, 'compacted')
+      const done = await compactDocument(
+        this.database,
+        this.info.name,
+        encodeSnapshot(this.doc),
+        seqs,
+      )
+      if (done) {
+        this.logger.info({ document: this.info.name, entries: seqs.length }, 'compacted')
+        return
+      }
     } catch (error) {
-      // The log is still intact; compaction is retried after the next append.
+      // The log is intact; compaction is tried again after a later append.
       this.logger.error({ err: error, document: this.info.name }, 'compaction failed')
     }
+    this.foldable = seqs.concat(this.foldable)
+    this.logBytes += bytes
   }
 
   /** Projects the regions once the document has been quiet for a while. */
@@ -273,18 +298,21 @@ export async function loadLiveDocument(
   await ensureDocumentRow(database.db, info)
   const stored = await loadStoredDocument(database.db, info.name)
   const doc = new Y.Doc()
+  // Only entries that applied may be folded away; a broken one stays in the log for inspection.
+  const seqs: number[] = []
   doc.transact(() => {
     if (stored.snapshot) applySnapshot(doc, stored.snapshot)
     for (const entry of stored.entries) {
       try {
         Y.applyUpdate(doc, entry.update)
+        seqs.push(entry.seq)
       } catch (error) {
         logger.error({ err: error, document: info.name, seq: entry.seq }, 'log entry skipped')
       }
     }
   })
   const bytes = stored.entries.reduce((sum, e) => sum + e.update.byteLength, 0)
-  const live = new LiveDocument(info, doc, { entries: stored.entries.length, bytes }, database, logger)
+  const live = new LiveDocument(info, doc, { seqs, bytes }, database, logger)
   // Filling missing meta keys is an update like any other and is persisted the same way.
   initMeta(doc, info.assetId, info.layer as Layer)
   // A crash can come between an append and its projection; a non-empty log may hold such edits.

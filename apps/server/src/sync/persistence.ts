@@ -27,7 +27,9 @@ export async function describeDocument(db: Db, name: string): Promise<DocumentIn
     .select({ projectId: assets.projectId })
     .from(assets)
     .where(eq(assets.id, parsed.assetId))
-  return asset ? { name, assetId: parsed.assetId, layer: parsed.layer, projectId: asset.projectId } : null
+  return asset
+    ? { name, assetId: parsed.assetId, layer: parsed.layer, projectId: asset.projectId }
+    : null
 }
 
 /** Creates the `documents` row on first open of an existing asset's layer; no-op afterwards. */
@@ -57,26 +59,36 @@ export async function loadStoredDocument(db: Db, name: string): Promise<StoredDo
 }
 
 /** Appends updates to the log in one multi-row insert; durable once this resolves. */
-export async function appendUpdates(db: Db, name: string, updates: Uint8Array[]): Promise<void> {
-  if (updates.length === 0) return
-  await db.insert(documentUpdates).values(updates.map((update) => ({ documentName: name, update })))
+export async function appendUpdates(
+  db: Db,
+  name: string,
+  updates: Uint8Array[],
+): Promise<number[]> {
+  if (updates.length === 0) return []
+  const rows = await db
+    .insert(documentUpdates)
+    .values(updates.map((update) => ({ documentName: name, update })))
+    .returning({ seq: documentUpdates.seq })
+  return rows.map((r) => r.seq)
 }
 
 /**
- * Folds the log into the snapshot in one transaction, under an advisory lock so that only one
- * process compacts a document at a time. Returns how many entries and bytes were folded, or
- * null when another process holds the lock.
+ * Replaces the snapshot with `snapshot` and deletes the log entries `seqs`, in one transaction,
+ * under an advisory lock so that only one process compacts a document at a time. The caller
+ * guarantees that `snapshot` holds the old snapshot and every entry in `seqs`; entries it does
+ * not name (appended meanwhile, or by another process) stay in the log and apply on load.
+ * Returns false when another process holds the lock.
  */
 export async function compactDocument(
   database: Database,
   name: string,
-): Promise<{ entries: number; bytes: number } | null> {
-  return database.withAdvisoryLock(`compact:${name}`, () =>
+  snapshot: Uint8Array,
+  seqs: number[],
+): Promise<boolean> {
+  if (seqs.length === 0) return true
+  const lastSeq = Math.max(...seqs)
+  const done = await database.withAdvisoryLock(`compact:${name}`, () =>
     database.db.transaction(async (tx) => {
-      const stored = await loadStoredDocument(tx as unknown as Db, name)
-      if (stored.entries.length === 0) return { entries: 0, bytes: 0 }
-      const snapshot = foldIntoSnapshot(stored)
-      const lastSeq = Math.max(...stored.entries.map((e) => e.seq))
       await tx
         .update(documents)
         .set({
@@ -85,7 +97,6 @@ export async function compactDocument(
           updatedAt: new Date(),
         })
         .where(eq(documents.name, name))
-      const seqs = stored.entries.map((e) => e.seq)
       for (let i = 0; i < seqs.length; i += SEQS_PER_DELETE) {
         await tx
           .delete(documentUpdates)
@@ -96,27 +107,10 @@ export async function compactDocument(
             ),
           )
       }
-      const bytes = stored.entries.reduce((sum, e) => sum + e.update.byteLength, 0)
-      return { entries: stored.entries.length, bytes }
+      return true
     }),
   )
-}
-
-/**
- * Folds the log into a new snapshot through a real document rather than `Y.mergeUpdates`, so
- * that the snapshot is garbage-collected: deleted regions leave only tombstones.
- */
-function foldIntoSnapshot(stored: StoredDocument): Uint8Array {
-  const doc = new Y.Doc()
-  try {
-    doc.transact(() => {
-      if (stored.snapshot) applySnapshot(doc, stored.snapshot)
-      for (const entry of stored.entries) Y.applyUpdate(doc, entry.update)
-    })
-    return encodeSnapshot(doc)
-  } finally {
-    doc.destroy()
-  }
+  return done === true
 }
 
 /**

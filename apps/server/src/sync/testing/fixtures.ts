@@ -57,7 +57,9 @@ async function openPgliteTestDatabase(): Promise<TestDatabase> {
 
 /** A fresh database on the server per test file, dropped afterwards. */
 async function openPostgresTestDatabase(baseUrl: string): Promise<TestDatabase> {
-  const name = `concord_test_${newId(6).toLowerCase().replace(/[^a-z0-9]/g, '')}`
+  const name = `concord_test_${newId(6)
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '')}`
   await adminQuery(baseUrl, `create database ${name}`)
   const url = new URL(baseUrl)
   url.pathname = `/${name}`

@@ -31,6 +31,8 @@ export interface Peer {
 export const BATCH_WINDOW_MS = 5
 /** How long a document must be quiet before its regions are projected into SQL rows. */
 export const PROJECTION_DEBOUNCE_MS = 250
+/** A document that is never quiet (a model streaming pre-labels) is still projected this often. */
+export const PROJECTION_MAX_WAIT_MS = 2_000
 /**
  * Compact once the log passes either bound. 500 small edits or 1 MiB keep a cold load to one
  * snapshot and a short log, while compaction (which rewrites the snapshot) stays rare.
@@ -61,6 +63,8 @@ export class LiveDocument {
   private logBytes: number
   private projectionDirty = false
   private projectionTimer: NodeJS.Timeout | undefined
+  /** When the oldest change not yet projected was made. */
+  private dirtySince = 0
   private projecting: Promise<void> | undefined
   private compacting: Promise<void> | undefined
 
@@ -251,11 +255,14 @@ export class LiveDocument {
 
   /** Projects the regions once the document has been quiet for a while. */
   markForProjection(): void {
+    const now = Date.now()
+    if (!this.projectionDirty) this.dirtySince = now
     this.projectionDirty = true
     clearTimeout(this.projectionTimer)
+    const delay = Math.min(PROJECTION_DEBOUNCE_MS, this.dirtySince + PROJECTION_MAX_WAIT_MS - now)
     this.projectionTimer = setTimeout(
       () => void this.startProjection().catch(() => undefined),
-      PROJECTION_DEBOUNCE_MS,
+      Math.max(0, delay),
     )
   }
 

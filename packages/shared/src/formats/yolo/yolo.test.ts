@@ -142,12 +142,52 @@ describe('importYolo layouts', () => {
         'images/x.jpg': IMAGE,
         'labels/ghost.txt': '0 0.5 0.5 0.1 0.1',
       }),
-      { sizeOf: sizeIs(10, 10) },
+      // The caller has x.jpg only; sizeOf is how it says which images it has.
+      { sizeOf: (path) => (path.endsWith('x.jpg') ? { width: 10, height: 10 } : undefined) },
     )
     expect(dataset.items).toHaveLength(1)
     expect(report.warnings).toContainEqual(
       expect.objectContaining({ code: 'unmatched-image', file: 'labels/ghost.txt' }),
     )
+  })
+
+  it('reads a labels-only upload, finding each image the caller has by its stem', () => {
+    const known = new Map([
+      ['cam1/x.png', { width: 200, height: 100 }],
+      ['y.jpg', { width: 200, height: 100 }],
+    ])
+    const { dataset, report } = importYolo(
+      fileSet({
+        'data.yaml': 'names: [a]\ntrain: images/train\n',
+        'labels/train/cam1/x.txt': '0 0.5 0.5 0.1 0.2',
+        'labels/train/y.txt': '',
+      }),
+      { sizeOf: (path) => known.get(path) },
+    )
+    expect(dataset.items.map((i) => i.key)).toEqual(['train:cam1/x.png', 'train:y.jpg'])
+    const box = dataset.items[0]!.regions[0]!.geometry as Record<string, number>
+    for (const [k, v] of Object.entries({ x: 90, y: 40, w: 20, h: 20 }))
+      expect(box[k]).toBeCloseTo(v, 9)
+    expect(report.warnings).toEqual([])
+  })
+
+  it('reads its own export back without the images, through its manifest', () => {
+    const dataset: InterchangeDataset = {
+      labels: [{ name: 'a' }],
+      items: [
+        item('img/x.jpg', [
+          { kind: 'bbox', label: 'a', geometry: { x: 10, y: 10, w: 40, h: 20 }, attributes: {} },
+        ]),
+        item('img/x.png', []),
+      ],
+    }
+    const { files } = exportYolo(dataset)
+    const back = importYolo(files, { sizeOf: sizeIs(200, 100) })
+    expect(back.dataset.items.map((i) => i.key)).toEqual(['train:img/x.jpg', 'train:img/x.png'])
+    const box = back.dataset.items[0]!.regions[0]!.geometry as Record<string, number>
+    for (const [k, v] of Object.entries({ x: 10, y: 10, w: 40, h: 20 })) {
+      expect(box[k]).toBeCloseTo(v, 9)
+    }
   })
 
   it('keeps the item but reports its regions when the image size is unknown', () => {

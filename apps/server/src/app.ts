@@ -6,6 +6,7 @@ import { createAuthRoutes } from './auth/routes.ts'
 import type { AppContext } from './context.ts'
 import { createAssetRoutes } from './features/assets/routes.ts'
 import { createInterchangeRoutes } from './features/interchange/routes.ts'
+import { createJobRoutes } from './features/jobs/routes.ts'
 import { createOpenApiRoutes } from './features/openapi/routes.ts'
 import { createProjectRoutes } from './features/projects/routes.ts'
 import { createSampleRoutes } from './features/sample/routes.ts'
@@ -50,6 +51,7 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   api.route('/', createProjectRoutes())
   api.route('/', createAssetRoutes())
   api.route('/', createInterchangeRoutes())
+  api.route('/', createJobRoutes())
   api.route('/', createSampleRoutes())
   api.route('/', createOpenApiRoutes())
   api.all('*', () => {

@@ -7,6 +7,7 @@ import { authenticateRequest } from './auth/authenticate.ts'
 import type { Config } from './config.ts'
 import type { AppContext } from './context.ts'
 import { openDatabase } from './db/client.ts'
+import { startJobs, stopJobs } from './features/jobs/runner.ts'
 import { logger as rootLogger, type Logger } from './lib/logger.ts'
 import { createDiskBlobStore } from './storage/disk-blob-store.ts'
 import { createSyncServer } from './sync/index.ts'
@@ -35,6 +36,7 @@ export async function startServer(
   })
   const context: AppContext = { config, database, blobs, documents: sync.documents, logger }
   await ensureAdmin(context)
+  await startJobs(context)
 
   const app = createApp(context)
   const server = await listen(app.fetch, config.port, config.host)
@@ -50,6 +52,7 @@ export async function startServer(
     close: () => {
       closing ??= (async () => {
         server.close()
+        await stopJobs(context)
         await sync.close()
         await database.close()
         logger.info('closed')

@@ -210,6 +210,8 @@ export const jobs = pgTable(
     error: jsonb('error').$type<Record<string, unknown>>(),
     createdAt: createdAt(),
     startedAt: timestamp('started_at', { withTimezone: true }),
+    /** Touched with every progress write: a running job whose mark goes stale lost its process. */
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },
   (t) => [index('jobs_project_created_idx').on(t.projectId, t.createdAt)],

@@ -8,6 +8,7 @@ import { authenticateRequest } from '../auth/authenticate.ts'
 import { loadConfig, type Config } from '../config.ts'
 import type { AppContext } from '../context.ts'
 import { openDatabase } from '../db/client.ts'
+import { stopJobs } from '../features/jobs/runner.ts'
 import { createDiskBlobStore } from '../storage/disk-blob-store.ts'
 import { createSyncServer } from '../sync/index.ts'
 import type { AppEnv } from './hono-env.ts'
@@ -93,6 +94,7 @@ export async function createTestApp(overrides: Partial<Config> = {}): Promise<Te
       return cookie
     },
     async close() {
+      await stopJobs(ctx)
       await sync.close()
       await database.close()
       await rm(dataDir, { recursive: true, force: true })

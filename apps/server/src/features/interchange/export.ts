@@ -1,27 +1,82 @@
+import { writeCocoStream } from '@concord/shared/formats/coco/stream'
 import type {
   ConversionReport,
   FileSet,
   FormatName,
   InterchangeDataset,
   InterchangeItem,
-  InterchangeRegion,
+  LossinessEntry,
+  ReportEntry,
 } from '@concord/shared/formats/index'
 import { zipFileSet } from '@concord/shared/formats/zip'
-import { and, asc, eq } from 'drizzle-orm'
+import { and, count, eq } from 'drizzle-orm'
 import type { AppContext } from '../../context.ts'
 import { regions as regionsTable } from '../../db/schema.ts'
 import { AppError } from '../../lib/errors.ts'
-import { listAssetRows } from '../assets/queries.ts'
-import { findProject, listLabels } from '../projects/queries.ts'
-import { splitExtras } from './region-extras.ts'
+import { listAssetRows, type AssetRow } from '../assets/queries.ts'
+import { findProject } from '../projects/queries.ts'
+import { checkCancelled, NO_CONTROL, type RunControl } from './control.ts'
+import { readExportItems, readExportLabels } from './export-source.ts'
 import { requireFormat } from './service.ts'
 
-/** What an export answers with: one file or a zip, and the report of what did not fit. */
+export type ExportOptions = { withImages: boolean; formatOptions: Record<string, string> }
+
+/** An export whole in memory: one file or a zip, and the report of what did not fit. */
 export type ExportResult = {
   fileName: string
   mediaType: string
   bytes: Uint8Array
   report: ConversionReport
+}
+
+/** An export written while it is read from the database (COCO without images). */
+export type StreamedExport = {
+  fileName: string
+  mediaType: string
+  chunks: AsyncIterable<Uint8Array>
+  /** Complete once `chunks` is drained. */
+  report(): ConversionReport
+  /** What is known before writing: kinds COCO cannot carry, counted in the database. */
+  lossinessUpFront: LossinessEntry[]
+}
+
+/** Whether an export is streamed rather than built whole: COCO as one JSON file. */
+export function isStreamed(format: FormatName, options: ExportOptions): boolean {
+  return format === 'coco' && !options.withImages
+}
+
+/**
+ * Streams the consensus layer as COCO JSON, reading regions a page of assets at a time, so
+ * memory stays flat however many regions the project has. Same content as the COCO file
+ * {@link exportProject} would build.
+ */
+export async function streamCocoExport(
+  ctx: AppContext,
+  projectId: string,
+  options: ExportOptions,
+  control: RunControl = NO_CONTROL,
+): Promise<StreamedExport> {
+  const { project, assets, labels, nameOf } = await queryProject(ctx, projectId, control)
+  const skipped: ReportEntry[] = []
+  const items = readExportItems(ctx.database.db, assets, 'consensus', nameOf, skipped, (done) => {
+    checkCancelled(control)
+    control.progress('convert', done, assets.length)
+  })
+  const stream = writeCocoStream({ labels, items }, options.formatOptions)
+  const encoder = new TextEncoder()
+  async function* bytes(): AsyncGenerator<Uint8Array> {
+    for await (const chunk of stream.chunks) yield encoder.encode(chunk)
+  }
+  return {
+    fileName: `${slug(project.name)}-coco.json`,
+    mediaType: 'application/json',
+    chunks: bytes(),
+    report: () => {
+      const report = stream.report()
+      return { warnings: [...skipped, ...report.warnings], lossiness: report.lossiness }
+    },
+    lossinessUpFront: await countUncarriedKinds(ctx, projectId),
+  }
 }
 
 /**
@@ -32,18 +87,25 @@ export async function exportProject(
   ctx: AppContext,
   projectId: string,
   format: FormatName,
-  options: { withImages: boolean; formatOptions: Record<string, string> },
+  options: ExportOptions,
+  control: RunControl = NO_CONTROL,
 ): Promise<ExportResult> {
   const entry = requireFormat(format)
-  const project = await findProject(ctx.database.db, projectId)
-  if (!project) throw new AppError('not_found', 'Project not found')
-  // Regions are read from their projection; flushing first makes it hold every saved edit.
-  await ctx.documents.flush()
-  const { dataset, skipped } = await buildDataset(ctx, projectId)
+  const { project, assets, labels, nameOf } = await queryProject(ctx, projectId, control)
+  const skipped: ReportEntry[] = []
+  const items: InterchangeItem[] = []
+  const source = readExportItems(ctx.database.db, assets, 'consensus', nameOf, skipped, (done) => {
+    checkCancelled(control)
+    control.progress('convert', done, assets.length)
+  })
+  for await (const item of source) items.push(item)
+  const dataset: InterchangeDataset = { labels, items }
 
   const result = entry.export(dataset, options.formatOptions) as ReturnType<typeof entry.export> & {
     images?: Map<string, string>
   }
+  checkCancelled(control)
+  control.progress('pack', 0, 1)
   const report: ConversionReport = {
     warnings: [...skipped, ...result.report.warnings],
     lossiness: result.report.lossiness,
@@ -60,82 +122,61 @@ export async function exportProject(
   }
 
   const files: FileSet = new Map(result.files)
-  if (options.withImages) await addImages(ctx, projectId, dataset, files, result.images)
+  if (options.withImages) await addImages(ctx, assets, dataset, files, result.images, control)
   files.set('report.json', new TextEncoder().encode(`${JSON.stringify(report, null, 2)}\n`))
-  return { fileName: `${stem}.zip`, mediaType: 'application/zip', bytes: zipFileSet(files), report }
+  const zip = zipFileSet(files)
+  control.progress('pack', 1, 1)
+  return { fileName: `${stem}.zip`, mediaType: 'application/zip', bytes: zip, report }
 }
 
-/** The project as an interchange dataset: every asset (also those without regions), by file name. */
-async function buildDataset(ctx: AppContext, projectId: string) {
-  const db = ctx.database.db
-  const assets = await listAssetRows(db, projectId)
-  const labels = await listLabels(db, [projectId])
-  const labelName = new Map(labels.map((l) => [l.id, l.name]))
-  const rows = await db
-    .select()
+/** Phase `query`: the project, its assets and labels, after flushing pending edits. */
+async function queryProject(ctx: AppContext, projectId: string, control: RunControl) {
+  control.progress('query', 0, 1)
+  const project = await findProject(ctx.database.db, projectId)
+  if (!project) throw new AppError('not_found', 'Project not found')
+  // Regions are read from their projection; flushing first makes it hold every saved edit.
+  await ctx.documents.flush()
+  const assets = await listAssetRows(ctx.database.db, projectId)
+  const { labels, nameOf } = await readExportLabels(ctx.database.db, projectId)
+  checkCancelled(control)
+  control.progress('query', 1, 1)
+  return { project, assets, labels, nameOf }
+}
+
+/** Kinds COCO instances do not carry as they are, counted before a streamed export begins. */
+async function countUncarriedKinds(ctx: AppContext, projectId: string): Promise<LossinessEntry[]> {
+  const rows = await ctx.database.db
+    .select({ kind: regionsTable.kind, n: count() })
     .from(regionsTable)
     .where(and(eq(regionsTable.projectId, projectId), eq(regionsTable.layer, 'consensus')))
-    .orderBy(asc(regionsTable.createdAt), asc(regionsTable.regionId))
-
-  const items = new Map<string, InterchangeItem>()
-  for (const asset of assets) {
-    items.set(asset.id, {
-      key: asset.fileName,
-      subset: '',
-      path: asset.fileName,
-      width: asset.width,
-      height: asset.height,
-      regions: [],
-      tags: [],
-    })
+    .groupBy(regionsTable.kind)
+  const reasons: Record<string, string> = {
+    polyline: 'COCO instances cannot carry this kind; region left out',
+    point: 'COCO instances cannot carry this kind; region left out',
+    rbox: 'COCO has no rotated box; written as a 4-point polygon',
   }
-  const skipped: ConversionReport['warnings'] = []
-  for (const row of rows) {
-    const item = items.get(row.assetId)
-    const label = labelName.get(row.labelId)
-    if (!item) continue
-    if (label === undefined) {
-      skipped.push({
-        code: 'unknown-label',
-        message: `region ${row.regionId} has no label; left out`,
-        file: item.path,
-      })
-      continue
-    }
-    const { attributes, extras } = splitExtras((row.attributes ?? {}) as Record<string, unknown>)
-    item.regions.push({
-      kind: row.kind,
-      label,
-      geometry: row.geometry,
-      attributes,
-      score: row.score,
-      source: row.source === 'model' ? 'model' : 'human',
-      sourceId: row.regionId,
-      ...(extras.group !== undefined ? { group: extras.group } : {}),
-      ...(extras.crowd ? { crowd: true } : {}),
-      ...(extras.extra ? { extra: extras.extra } : {}),
-    } as InterchangeRegion)
-  }
-  const dataset: InterchangeDataset = {
-    labels: labels.map((l) => ({ name: l.name, color: l.color })),
-    items: [...items.values()],
-  }
-  return { dataset, skipped }
+  return rows.flatMap((r) => {
+    const reason = reasons[r.kind]
+    return reason ? [{ kind: r.kind as LossinessEntry['kind'], count: r.n, reason }] : []
+  })
 }
 
 async function addImages(
   ctx: AppContext,
-  projectId: string,
+  assets: AssetRow[],
   dataset: InterchangeDataset,
   files: FileSet,
   placed: Map<string, string> | undefined,
+  control: RunControl,
 ): Promise<void> {
-  const assets = new Map(
-    (await listAssetRows(ctx.database.db, projectId)).map((a) => [a.fileName, a]),
-  )
-  for (const item of dataset.items) {
-    const asset = assets.get(item.path)
+  const byName = new Map(assets.map((a) => [a.fileName, a]))
+  for (const [i, item] of dataset.items.entries()) {
+    const asset = byName.get(item.path)
     if (!asset) continue
+    if (i % 100 === 0) {
+      checkCancelled(control)
+      control.progress('pack', i, dataset.items.length + 1)
+    }
     const bytes = await ctx.blobs.get(asset.blobHash)
     if (!bytes) throw new AppError('internal', `The bytes of ${asset.fileName} are missing`)
     // Formats with an image layout of their own (YOLO's images/<split>/) say where each goes.

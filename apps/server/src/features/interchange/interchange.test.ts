@@ -87,6 +87,7 @@ describe('COCO through the routes', () => {
       images: original.images.length,
       regions: original.annotations.length,
       labels: original.categories.length,
+      assets: 0,
     })
 
     const assets = (

@@ -8,14 +8,30 @@ import { requireProjectRole } from '../../auth/roles.ts'
 import { AppError } from '../../lib/errors.ts'
 import type { AppEnv } from '../../lib/hono-env.ts'
 import { parseWith } from '../../lib/validate.ts'
-import { exportProject } from './export.ts'
-import { importAnnotations } from './service.ts'
+import type { Logger } from '../../lib/logger.ts'
+import { submitImport, toJob } from '../jobs/service.ts'
+import { exportProject, isStreamed, streamCocoExport } from './export.ts'
+import { importAnnotations, requireFormat } from './service.ts'
 
-export const importQuerySchema = z.object({
-  format: z.enum(FORMAT_NAMES),
-  /** Name of a single uploaded file, for formats that look at it (`instances_val.json`). */
-  fileName: z.string().min(1).max(255).optional(),
-})
+/** Query keys the import route reads itself; any other key is an option for the format. */
+const IMPORT_KEYS = ['format', 'fileName', 'mode', 'run', 'async'] as const
+
+export const importQuerySchema = z
+  .object({
+    format: z.enum(FORMAT_NAMES),
+    /** Name of a single uploaded file, for formats that look at it (`instances_val.json`). */
+    fileName: z.string().min(1).max(255).optional(),
+    /** `append` (default) adds to the regions there; `replace` clears the matched assets' layer first. */
+    mode: z.enum(['append', 'replace']).default('append'),
+    /** COCO results: the model run (layer `model:<run>`) to write; a new id when absent. */
+    run: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]{1,64}$/)
+      .optional(),
+    /** `true`: answer 202 with a job at once instead of the result when done. */
+    async: z.enum(['true', 'false', '1', '0']).optional(),
+  })
+  .catchall(z.string())
 
 export const exportQuerySchema = z
   .object({
@@ -35,8 +51,9 @@ export function createInterchangeRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
 
   /**
-   * Imports annotations into the project's consensus layer. The body is the annotation file
-   * (JSON, XML, text) or a zip of several (`Content-Type: application/zip`). Leads only.
+   * Imports annotations into the project's consensus layer (COCO results: a model layer). The
+   * body is the annotation file (JSON, XML, text) or a zip of several, optionally with images
+   * (`Content-Type: application/zip`). `async=true` answers 202 with a job. Leads only.
    */
   app.post(
     '/projects/:projectId/import',
@@ -48,12 +65,23 @@ export function createInterchangeRoutes(): Hono<AppEnv> {
         },
       })(c, next),
     async (c) => {
+      const { ctx } = c.var
       const projectId = c.req.param('projectId')
       const user = requireUser(c)
-      await requireProjectRole(c.var.ctx.database.db, user, projectId, 'lead')
+      await requireProjectRole(ctx.database.db, user, projectId, 'lead')
       const query = parseWith(importQuerySchema, c.req.query(), 'query')
+      const formatOptions = Object.fromEntries(
+        Object.entries(query).filter(([key]) => !(IMPORT_KEYS as readonly string[]).includes(key)),
+      ) as Record<string, string>
+      const options = { mode: query.mode, run: query.run, formatOptions }
+      requireFormat(query.format)
       const files = await readImportBody(c, query.fileName)
-      const result = await importAnnotations(c.var.ctx, user, projectId, query.format, files)
+      if (query.async === 'true' || query.async === '1') {
+        const row = await submitImport(ctx, user, projectId, query.format, files, options)
+        c.var.log.info({ projectId, jobId: row.id, format: query.format }, 'import job queued')
+        return c.json({ job: toJob(row, null) }, 202)
+      }
+      const result = await importAnnotations(ctx, user, projectId, query.format, files, options)
       c.var.log.info(
         { projectId, format: query.format, ...result.imported },
         'annotations imported',
@@ -65,7 +93,8 @@ export function createInterchangeRoutes(): Hono<AppEnv> {
   /**
    * Exports the consensus layer as a download: the format's file, or a zip for multi-file
    * formats and with `images=true`. What the format could not carry is in `X-Concord-Report`
-   * (or `report.json` in a zip). Reviewers and leads.
+   * (or `report.json` in a zip). COCO without images is streamed as it is read, so its header
+   * holds only what is known up front (`partial: true`). Reviewers and leads.
    */
   app.get('/projects/:projectId/export', async (c) => {
     const projectId = c.req.param('projectId')
@@ -76,7 +105,20 @@ export function createInterchangeRoutes(): Hono<AppEnv> {
       'query',
     )
     const withImages = images === 'true' || images === '1'
-    const result = await exportProject(c.var.ctx, projectId, format, { withImages, formatOptions })
+    const options = { withImages, formatOptions }
+    if (isStreamed(format, options)) {
+      const streamed = await streamCocoExport(c.var.ctx, projectId, options)
+      c.header('Content-Type', streamed.mediaType)
+      c.header('Content-Disposition', `attachment; filename="${streamed.fileName}"`)
+      // The body is written as it is read, so only what is known before it can go in a
+      // header: the kinds COCO cannot carry. Clipping counts are in an export job's report.
+      c.header(
+        'X-Concord-Report',
+        reportHeader({ warnings: [], lossiness: streamed.lossinessUpFront, partial: true }),
+      )
+      return c.body(toReadableStream(streamed.chunks, c.var.log), 200)
+    }
+    const result = await exportProject(c.var.ctx, projectId, format, options)
     c.header('Content-Type', result.mediaType)
     c.header('Content-Disposition', `attachment; filename="${result.fileName}"`)
     c.header('X-Concord-Report', reportHeader(result.report))
@@ -122,7 +164,11 @@ function startsWithZipMagic(bytes: Uint8Array): boolean {
 }
 
 /** The report as a header value: ASCII JSON, cut to the limit with `truncated: true`. */
-export function reportHeader(report: { warnings: unknown[]; lossiness: unknown[] }): string {
+export function reportHeader(report: {
+  warnings: unknown[]
+  lossiness: unknown[]
+  partial?: boolean
+}): string {
   const full = asciiJson(report)
   if (full.length <= REPORT_HEADER_LIMIT) return full
   const lossiness = asciiJson(report.lossiness)
@@ -145,4 +191,27 @@ function asciiJson(value: unknown): string {
     /[\u007f-\uffff]/g,
     (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
   )
+}
+
+/** A web stream of the pieces; a failure midway is logged and ends the body short. */
+function toReadableStream(
+  chunks: AsyncIterable<Uint8Array>,
+  log: Logger,
+): ReadableStream<Uint8Array> {
+  const iterator = chunks[Symbol.asyncIterator]()
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const next = await iterator.next()
+        if (next.done) controller.close()
+        else controller.enqueue(next.value)
+      } catch (error) {
+        log.error({ err: error }, 'streamed export failed')
+        controller.error(error)
+      }
+    },
+    async cancel() {
+      await iterator.return?.()
+    },
+  })
 }

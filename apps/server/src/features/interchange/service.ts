@@ -1,24 +1,47 @@
-import { addRegion, formatDocumentName, parseGeometry, type NewRegion } from '@concord/shared'
+import {
+  addRegion,
+  formatDocumentName,
+  getRegionsMap,
+  type Layer,
+  type NewRegion,
+} from '@concord/shared'
 import {
   FORMATS,
-  FormatError,
   type FileSet,
   type FormatEntry,
   type FormatName,
-  type InterchangeDataset,
   type InterchangeRegion,
   type ReportEntry,
 } from '@concord/shared/formats/index'
-import { baseName, normalizePath } from '@concord/shared/formats/paths'
 import type { AuthUser } from '../../auth/authenticate.ts'
 import type { AppContext } from '../../context.ts'
 import { AppError } from '../../lib/errors.ts'
-import { listAssetRows, type AssetRow } from '../assets/queries.ts'
+import { newId } from '../../lib/ids.ts'
+import { countRegionsByAsset } from '../assets/queries.ts'
 import { ensureLabels } from '../projects/service.ts'
+import { checkCancelled, NO_CONTROL, type RunControl } from './control.ts'
+import { planImport, type ImportPlan } from './import-plan.ts'
+import { storeNewImages } from './new-images.ts'
 import { attributesWithExtras } from './region-extras.ts'
 
+/** `append` adds the file's regions to those there; `replace` clears the matched assets' layer first. */
+export type ImportMode = 'append' | 'replace'
+
+export type ImportOptions = {
+  mode: ImportMode
+  /** COCO results only: the model run whose layer receives the predictions; new when absent. */
+  run?: string | undefined
+  /** Options the format reads (VOC `convention`, COCO `subset`), passed through. */
+  formatOptions: Record<string, string>
+}
+
 export type ImportResult = {
-  imported: { images: number; regions: number; labels: number }
+  imported: { images: number; regions: number; labels: number; assets: number }
+  /** The layer written: `consensus`, or `model:<runId>` for COCO results. */
+  layer: Layer
+  mode: ImportMode
+  /** The model run of a COCO results import. */
+  runId?: string
   warnings: ReportEntry[]
 }
 
@@ -33,33 +56,13 @@ export function requireFormat(name: FormatName): FormatEntry {
 }
 
 /**
- * Finds a project's asset for a path named in an annotation file: by its relative path, or by
- * its base name when exactly one asset has it. Both sides are URL-decoded and NFC-normalised.
- */
-export function createAssetMatcher(assets: AssetRow[]): (path: string) => AssetRow | undefined {
-  const byPath = new Map<string, AssetRow>()
-  const byBase = new Map<string, AssetRow[]>()
-  for (const asset of assets) {
-    const key = normalizePath(asset.fileName)
-    byPath.set(key, asset)
-    const base = baseName(key)
-    byBase.set(base, [...(byBase.get(base) ?? []), asset])
-  }
-  return (path) => {
-    const key = normalizePath(path)
-    const exact = byPath.get(key)
-    if (exact) return exact
-    const candidates = byBase.get(baseName(key))
-    return candidates?.length === 1 ? candidates[0] : undefined
-  }
-}
-
-/**
- * Imports annotations into the consensus layer of the project's assets, next to the regions
- * already there. TODO(#3): importing one file twice adds its regions twice; a replace mode that
- * clears the layer first (or matching by source id) would make re-imports idempotent. All or nothing: the
- * files are parsed and every region checked before anything is written; a malformed file is a
- * 400 naming the file and place. Images the project does not have are warnings, not failures.
+ * Imports annotations into the project: the consensus layer, or for COCO results the layer of a
+ * model run. All or nothing: the files are parsed, the images they carry sized and every region
+ * checked before anything is written (a malformed file is a 400 naming the file and place).
+ * Then, in one uninterruptible write phase, carried images the project lacks become assets,
+ * missing labels are created and the regions written (in `replace` mode after clearing the
+ * layer of every matched asset, so importing one file twice gives its regions once).
+ * Images the project does not have and the import does not carry are warnings.
  */
 export async function importAnnotations(
   ctx: AppContext,
@@ -67,108 +70,80 @@ export async function importAnnotations(
   projectId: string,
   format: FormatName,
   files: FileSet,
+  options: ImportOptions,
+  control: RunControl = NO_CONTROL,
 ): Promise<ImportResult> {
   const entry = requireFormat(format)
+  const runId = format === 'coco-results' ? (options.run ?? newId(9)) : undefined
+  const layer: Layer = runId ? `model:${runId}` : 'consensus'
+  const plan = await planImport(
+    ctx,
+    projectId,
+    entry,
+    format,
+    files,
+    { layer, formatOptions: options.formatOptions },
+    control,
+  )
+  checkCancelled(control)
+  control.beginWrite()
+  const imported = await writePlan(ctx, user, projectId, plan, options.mode, control)
+  return {
+    imported,
+    layer,
+    mode: options.mode,
+    ...(runId ? { runId } : {}),
+    warnings: plan.warnings,
+  }
+}
+
+/** Phase `write`: never interrupted once begun (see {@link RunControl.beginWrite}). */
+async function writePlan(
+  ctx: AppContext,
+  user: AuthUser,
+  projectId: string,
+  plan: ImportPlan,
+  mode: ImportMode,
+  control: RunControl,
+): Promise<ImportResult['imported']> {
   const db = ctx.database.db
-  const match = createAssetMatcher(await listAssetRows(db, projectId))
-  const sizeOf = (path: string) => {
-    const asset = match(path)
-    return asset ? { width: asset.width, height: asset.height } : undefined
-  }
+  const total = plan.newImages.length + plan.slots.length
+  control.progress('write', 0, total)
+  const added = plan.newImages.length
+    ? await storeNewImages(ctx, projectId, plan.newImages, plan.warnings)
+    : new Map()
+  control.progress('write', plan.newImages.length, total)
 
-  const { dataset, report } = runImport(entry, files, sizeOf)
-  const warnings: ReportEntry[] = [...report.warnings]
-  const perAsset = new Map<string, { asset: AssetRow; regions: InterchangeRegion[] }>()
-  for (const item of dataset.items) {
-    const asset = match(item.path)
-    if (!asset) {
-      warnings.push({
-        code: 'unmatched-image',
-        message: `no image ${item.path} in the project; its ${item.regions.length} regions were skipped`,
-        file: item.path,
-      })
-      continue
-    }
-    if (item.width && item.height && (item.width !== asset.width || item.height !== asset.height)) {
-      warnings.push({
-        code: 'other',
-        message: `${item.path}: the file says ${item.width}x${item.height}, the image is displayed at ${asset.width}x${asset.height}`,
-        file: item.path,
-      })
-    }
-    const slot = perAsset.get(asset.id) ?? { asset, regions: [] }
-    slot.regions.push(...item.regions)
-    perAsset.set(asset.id, slot)
-  }
-  checkRegions(perAsset)
-
-  // Everything parsed and checked: from here on the import writes.
   const wanted = [
-    ...dataset.labels,
-    ...[...perAsset.values()].flatMap((slot) => slot.regions.map((r) => ({ name: r.label }))),
+    ...plan.labels,
+    ...plan.slots.flatMap((slot) => slot.regions.map((r) => ({ name: r.label }))),
   ]
   const { idsByName, created } = await ensureLabels(db, projectId, wanted)
+  // In replace mode only documents that hold regions now need clearing.
+  const present = mode === 'replace' ? await countRegionsByAsset(db, projectId, plan.layer) : null
   let regionCount = 0
+  let done = plan.newImages.length
   const now = Date.now()
-  for (const { asset, regions } of perAsset.values()) {
-    if (regions.length === 0) continue
-    const newRegions = regions.map((region) => toNewRegion(region, idsByName))
-    await ctx.documents.transact(formatDocumentName(asset.id, 'consensus'), (doc) => {
+  for (const slot of plan.slots) {
+    const asset = slot.pending ? added.get(slot.asset.fileName) : slot.asset
+    done += 1
+    if (done % 50 === 0) control.progress('write', done, total)
+    if (!asset) continue
+    const clear = (present?.get(asset.id) ?? 0) > 0
+    if (slot.regions.length === 0 && !clear) continue
+    const newRegions = slot.regions.map((region) => toNewRegion(region, idsByName))
+    await ctx.documents.transact(formatDocumentName(asset.id, plan.layer), (doc) => {
+      if (clear) getRegionsMap(doc).clear()
       for (const region of newRegions) addRegion(doc, region, user.id, now)
     })
-    regionCount += regions.length
+    regionCount += newRegions.length
   }
   // The asset list counts regions from their projection; flushing makes it show the import
   // as soon as this answer arrives.
   await ctx.documents.flush()
-  return { imported: { images: perAsset.size, regions: regionCount, labels: created }, warnings }
-}
-
-function runImport(
-  entry: FormatEntry,
-  files: FileSet,
-  sizeOf: (path: string) => { width: number; height: number } | undefined,
-): { dataset: InterchangeDataset; report: { warnings: ReportEntry[] } } {
-  try {
-    return entry.import(files, { sizeOf })
-  } catch (error) {
-    if (error instanceof FormatError) {
-      throw new AppError('invalid_format', error.message, {
-        file: error.file,
-        where: error.where,
-        path: [],
-      })
-    }
-    throw error
-  }
-}
-
-/** Refuses the import when any region's geometry does not fit its kind. */
-function checkRegions(
-  perAsset: Map<string, { asset: AssetRow; regions: InterchangeRegion[] }>,
-): void {
-  for (const { asset, regions } of perAsset.values()) {
-    regions.forEach((region, i) => {
-      if (parseGeometry(region.kind, region.geometry) === null) {
-        throw new AppError(
-          'invalid_format',
-          `${asset.fileName}: region ${i} has an invalid ${region.kind}`,
-          {
-            file: asset.fileName,
-            where: `regions[${i}]`,
-            path: [],
-          },
-        )
-      }
-      if (region.label.trim() === '') {
-        throw new AppError('invalid_format', `${asset.fileName}: region ${i} has no label`, {
-          file: asset.fileName,
-          where: `regions[${i}]`,
-          path: [],
-        })
-      }
-    })
-  }
+  control.progress('write', total, total)
+  const images = plan.slots.filter((s) => !s.pending || added.has(s.asset.fileName)).length
+  return { images, regions: regionCount, labels: created, assets: added.size }
 }
 
 function toNewRegion(region: InterchangeRegion, idsByName: Map<string, string>): NewRegion {

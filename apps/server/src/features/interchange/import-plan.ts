@@ -1,0 +1,201 @@
+import { parseGeometry, type Layer } from '@concord/shared'
+import {
+  FormatError,
+  type FileSet,
+  type FormatEntry,
+  type FormatName,
+  type InterchangeDataset,
+  type InterchangeLabel,
+  type InterchangeRegion,
+  type ReportEntry,
+} from '@concord/shared/formats/index'
+import { baseName, normalizePath } from '@concord/shared/formats/paths'
+import type { AppContext } from '../../context.ts'
+import { AppError } from '../../lib/errors.ts'
+import { listAssetRows } from '../assets/queries.ts'
+import { listLabels } from '../projects/queries.ts'
+import { checkCancelled, type RunControl } from './control.ts'
+import { imageEntries, probeNewImages, type MatchableAsset, type NewImage } from './new-images.ts'
+import { resolveResultsIds } from './results-ids.ts'
+
+/** Items checked per progress report and cancellation check while matching. */
+const MATCH_STEP = 500
+
+/** The regions an import gives one asset; `pending` assets are images the import adds. */
+export type AssetSlot = { asset: MatchableAsset; pending: boolean; regions: InterchangeRegion[] }
+
+/** Everything an import will write, worked out and checked before anything is written. */
+export type ImportPlan = {
+  layer: Layer
+  labels: InterchangeLabel[]
+  newImages: NewImage[]
+  slots: AssetSlot[]
+  warnings: ReportEntry[]
+}
+
+/**
+ * Finds a project's asset for a path named in an annotation file: by its relative path, or by
+ * its base name when exactly one asset has it. Both sides are URL-decoded and NFC-normalised.
+ */
+export function createAssetMatcher<A extends { fileName: string }>(
+  assets: A[],
+): (path: string) => A | undefined {
+  const byPath = new Map<string, A>()
+  const byBase = new Map<string, A[]>()
+  for (const asset of assets) {
+    const key = normalizePath(asset.fileName)
+    byPath.set(key, asset)
+    const base = baseName(key)
+    byBase.set(base, [...(byBase.get(base) ?? []), asset])
+  }
+  return (path) => {
+    const key = normalizePath(path)
+    const exact = byPath.get(key)
+    if (exact) return exact
+    const candidates = byBase.get(baseName(key))
+    return candidates?.length === 1 ? candidates[0] : undefined
+  }
+}
+
+/**
+ * Phases `parse` and `match` of an import: reads the files, sizes the images it carries, matches
+ * items to assets and checks every region, without writing. Throws a 400 naming the file and
+ * place for malformed input. Cancellation is honoured between steps.
+ */
+export async function planImport(
+  ctx: AppContext,
+  projectId: string,
+  entry: FormatEntry,
+  format: FormatName,
+  files: FileSet,
+  options: { layer: Layer; formatOptions: Record<string, unknown> },
+  control: RunControl,
+): Promise<ImportPlan> {
+  const db = ctx.database.db
+  const warnings: ReportEntry[] = []
+  const existing = await listAssetRows(db, projectId)
+  const known = createAssetMatcher(existing)
+
+  // Images in a zip that the project lacks are sized now and stored only once all is checked.
+  const carried = imageEntries(files).filter(([path]) => !known(path))
+  const newImages = await probeNewImages(carried, control, warnings)
+  let match = createAssetMatcher<MatchableAsset>([...existing, ...newImages.map(pendingAsset)])
+  const sizeOf = (path: string) => {
+    const asset = match(path)
+    return asset ? { width: asset.width, height: asset.height } : undefined
+  }
+
+  let input = files
+  const formatOptions: Record<string, unknown> = { ...options.formatOptions, sizeOf }
+  if (format === 'coco-results') {
+    const ids = resolveResultsIds(files, existing, await listLabels(db, [projectId]))
+    input = ids.files
+    Object.assign(formatOptions, { images: ids.images, categories: ids.categories })
+  }
+  checkCancelled(control)
+  control.progress('parse', carried.length, carried.length + 1)
+  const result = runImport(entry, input, formatOptions)
+  warnings.push(...result.report.warnings)
+
+  // labelme carries images inline (`imageData`); those the project lacks are added the same way.
+  const embedded =
+    result.images instanceof Map ? [...(result.images as Map<string, Uint8Array>)] : []
+  const inline = embedded.filter(([path]) => !match(path))
+  if (inline.length > 0) {
+    newImages.push(...(await probeNewImages(inline, control, warnings)))
+    match = createAssetMatcher<MatchableAsset>([...existing, ...newImages.map(pendingAsset)])
+  }
+  control.progress('parse', 1, 1)
+
+  const slots = matchItems(result.dataset, match, control, warnings)
+  checkRegions(slots)
+  return { layer: options.layer, labels: result.dataset.labels, newImages, slots, warnings }
+}
+
+function matchItems(
+  dataset: InterchangeDataset,
+  match: (path: string) => MatchableAsset | undefined,
+  control: RunControl,
+  warnings: ReportEntry[],
+): AssetSlot[] {
+  const slots = new Map<string, AssetSlot>()
+  dataset.items.forEach((item, i) => {
+    if (i % MATCH_STEP === 0) {
+      checkCancelled(control)
+      control.progress('match', i, dataset.items.length)
+    }
+    const asset = match(item.path)
+    if (!asset) {
+      warnings.push({
+        code: 'unmatched-image',
+        message: `no image ${item.path} in the project; its ${item.regions.length} regions were skipped`,
+        file: item.path,
+      })
+      return
+    }
+    if (item.width && item.height && (item.width !== asset.width || item.height !== asset.height)) {
+      warnings.push({
+        code: 'other',
+        message: `${item.path}: the file says ${item.width}x${item.height}, the image is displayed at ${asset.width}x${asset.height}`,
+        file: item.path,
+      })
+    }
+    const slot = slots.get(asset.id) ?? { asset, pending: isPending(asset), regions: [] }
+    slot.regions.push(...item.regions)
+    slots.set(asset.id, slot)
+  })
+  control.progress('match', dataset.items.length, dataset.items.length)
+  return [...slots.values()]
+}
+
+const PENDING = 'pending:'
+
+function pendingAsset(image: NewImage): MatchableAsset {
+  return { id: `${PENDING}${image.fileName}`, fileName: image.fileName, ...sizeOfImage(image) }
+}
+
+function sizeOfImage(image: NewImage) {
+  return { width: image.width, height: image.height }
+}
+
+function isPending(asset: MatchableAsset): boolean {
+  return asset.id.startsWith(PENDING)
+}
+
+function runImport(
+  entry: FormatEntry,
+  files: FileSet,
+  options: Record<string, unknown>,
+): ReturnType<FormatEntry['import']> {
+  try {
+    return entry.import(files, options)
+  } catch (error) {
+    if (error instanceof FormatError) {
+      throw new AppError('invalid_format', error.message, {
+        file: error.file,
+        where: error.where,
+        path: [],
+      })
+    }
+    throw error
+  }
+}
+
+/** Refuses the import when any region's geometry does not fit its kind. */
+function checkRegions(slots: AssetSlot[]): void {
+  for (const { asset, regions } of slots) {
+    regions.forEach((region, i) => {
+      const where = { file: asset.fileName, where: `regions[${i}]`, path: [] }
+      if (parseGeometry(region.kind, region.geometry) === null) {
+        throw new AppError(
+          'invalid_format',
+          `${asset.fileName}: region ${i} has an invalid ${region.kind}`,
+          where,
+        )
+      }
+      if (region.label.trim() === '') {
+        throw new AppError('invalid_format', `${asset.fileName}: region ${i} has no label`, where)
+      }
+    })
+  }
+}

@@ -1,0 +1,232 @@
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { zipFileSet } from '@concord/shared/formats/zip'
+import { and, eq } from 'drizzle-orm'
+import sharp from 'sharp'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { regions } from '../../db/schema.ts'
+import { ADMIN, createTestApp, type TestApp } from '../../lib/testing.ts'
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../..')
+const cocoDir = path.resolve(
+  repoRoot,
+  '../shared/data/labelme/examples/instance_segmentation/data_dataset_coco',
+)
+
+type Coco = {
+  images: { id: number; file_name: string; width: number; height: number }[]
+  categories: { id: number; name: string }[]
+  annotations: { id: number; image_id: number; category_id: number; bbox: number[] }[]
+}
+
+let t: TestApp
+let lead: string
+let cocoText: string
+let coco: Coco
+
+beforeAll(async () => {
+  t = await createTestApp()
+  lead = await t.login(ADMIN.email, ADMIN.password)
+  cocoText = await readFile(path.join(cocoDir, 'annotations.json'), 'utf8')
+  coco = JSON.parse(cocoText)
+})
+afterAll(() => t.close())
+
+async function newProject(name: string): Promise<string> {
+  return (await (await t.request('/api/projects', { json: { name }, cookie: lead })).json()).id
+}
+
+async function photoFiles(): Promise<Map<string, Uint8Array>> {
+  const files = new Map<string, Uint8Array>()
+  for (const image of coco.images) {
+    files.set(image.file_name, new Uint8Array(await readFile(path.join(cocoDir, image.file_name))))
+  }
+  return files
+}
+
+function importBody(
+  projectId: string,
+  query: string,
+  body: string | Uint8Array,
+  type = 'application/json',
+) {
+  return t.request(`/api/projects/${projectId}/import?${query}`, {
+    body: body as BodyInit,
+    headers: { 'content-type': type },
+    cookie: lead,
+  })
+}
+
+async function assetsOf(projectId: string) {
+  await t.ctx.documents.flush()
+  const res = await t.request(`/api/projects/${projectId}/assets`, { cookie: lead })
+  return (await res.json()).assets as { id: string; fileName: string; regionCount: number }[]
+}
+
+const regionTotal = async (projectId: string) =>
+  (await assetsOf(projectId)).reduce((sum, a) => sum + a.regionCount, 0)
+
+describe('imports that carry their images', () => {
+  it('adds the images of a zip as assets, then imports the annotations onto them', async () => {
+    const projectId = await newProject('zip with images')
+    const files = await photoFiles()
+    files.set('annotations.json', new TextEncoder().encode(cocoText))
+    const res = await importBody(projectId, 'format=coco', zipFileSet(files), 'application/zip')
+    expect(res.status).toBe(200)
+    const result = await res.json()
+    expect(result.imported.assets).toBe(coco.images.length)
+    expect(result.imported.regions).toBe(coco.annotations.length)
+    const assets = await assetsOf(projectId)
+    expect(assets.map((a) => a.fileName).sort()).toEqual(coco.images.map((i) => i.file_name).sort())
+    expect(await regionTotal(projectId)).toBe(coco.annotations.length)
+  })
+
+  it('adds no image when the annotations in the zip are malformed', async () => {
+    const projectId = await newProject('zip malformed')
+    const broken = JSON.parse(cocoText) as Coco
+    broken.annotations[0]!.category_id = 12345
+    const files = await photoFiles()
+    files.set('annotations.json', new TextEncoder().encode(JSON.stringify(broken)))
+    const res = await importBody(projectId, 'format=coco', zipFileSet(files), 'application/zip')
+    expect(res.status).toBe(400)
+    expect((await res.json()).error.details.where).toContain('category_id')
+    expect(await assetsOf(projectId)).toEqual([])
+  })
+
+  it("adds a labelme file's embedded imageData as an asset with its displayed size", async () => {
+    const projectId = await newProject('labelme inline')
+    const png = await sharp({
+      create: { width: 40, height: 30, channels: 3, background: '#336699' },
+    })
+      .png()
+      .toBuffer()
+    const doc = {
+      version: '5.4.1',
+      flags: {},
+      shapes: [
+        {
+          label: 'box',
+          points: [
+            [2, 3],
+            [20, 25],
+          ],
+          shape_type: 'rectangle',
+          group_id: null,
+          flags: {},
+        },
+      ],
+      imagePath: 'inline.png',
+      imageData: png.toString('base64'),
+      imageHeight: 30,
+      imageWidth: 40,
+    }
+    const res = await importBody(
+      projectId,
+      'format=labelme&fileName=inline.json',
+      JSON.stringify(doc),
+    )
+    expect(res.status).toBe(200)
+    expect((await res.json()).imported).toMatchObject({ assets: 1, regions: 1 })
+    const [asset] = await assetsOf(projectId)
+    expect(asset).toMatchObject({ fileName: 'inline.png', width: 40, height: 30, regionCount: 1 })
+  })
+})
+
+describe('import modes', () => {
+  it('doubles regions on a second append and keeps one copy on a replace', async () => {
+    const projectId = await newProject('modes')
+    const files = await photoFiles()
+    files.set('annotations.json', new TextEncoder().encode(cocoText))
+    await importBody(projectId, 'format=coco', zipFileSet(files), 'application/zip')
+    const n = coco.annotations.length
+
+    await importBody(projectId, 'format=coco', cocoText)
+    expect(await regionTotal(projectId)).toBe(2 * n)
+
+    const replaced = await importBody(projectId, 'format=coco&mode=replace', cocoText)
+    expect((await replaced.json()).mode).toBe('replace')
+    expect(await regionTotal(projectId)).toBe(n)
+  })
+
+  it('refuses an unknown mode with 400 naming the field', async () => {
+    const projectId = await newProject('bad mode')
+    const res = await importBody(projectId, 'format=coco&mode=merge', cocoText)
+    expect(res.status).toBe(400)
+    expect((await res.json()).error.details.path).toEqual(['mode'])
+  })
+})
+
+describe('COCO results', () => {
+  it('writes predictions with their scores into the model run layer, ids as the COCO export numbers them', async () => {
+    const projectId = await newProject('results')
+    const files = await photoFiles()
+    files.set('annotations.json', new TextEncoder().encode(cocoText))
+    await importBody(projectId, 'format=coco', zipFileSet(files), 'application/zip')
+    const exported = (await (
+      await t.request(`/api/projects/${projectId}/export?format=coco`, { cookie: lead })
+    ).json()) as Coco
+    const results = exported.annotations.map((a, i) => ({
+      image_id: a.image_id,
+      category_id: a.category_id,
+      bbox: a.bbox,
+      score: (i + 1) / (exported.annotations.length + 1),
+    }))
+
+    const res = await importBody(
+      projectId,
+      'format=coco-results&run=detr-1',
+      JSON.stringify(results),
+    )
+    expect(res.status).toBe(200)
+    const body = await res.json()
+    expect(body).toMatchObject({ layer: 'model:detr-1', runId: 'detr-1' })
+    expect(body.imported.regions).toBe(results.length)
+
+    await t.ctx.documents.flush()
+    const rows = await t.ctx.database.db
+      .select()
+      .from(regions)
+      .where(and(eq(regions.projectId, projectId), eq(regions.layer, 'model:detr-1')))
+    expect(rows).toHaveLength(results.length)
+    expect(rows.every((r) => r.source === 'model')).toBe(true)
+    expect(rows.map((r) => r.score).sort()).toEqual(results.map((r) => r.score).sort())
+    // The consensus layer is untouched by predictions.
+    expect(await regionTotal(projectId)).toBe(coco.annotations.length)
+  })
+
+  it('makes a new run id when none is given, and resolves ids from an instances file in the zip', async () => {
+    const projectId = await newProject('results ids')
+    const photos = await photoFiles()
+    const upload = new FormData()
+    for (const [name, bytes] of photos) upload.append('file', new Blob([bytes as BlobPart]), name)
+    await t.request(`/api/projects/${projectId}/assets`, {
+      method: 'POST',
+      body: upload,
+      cookie: lead,
+    })
+    const first = coco.annotations[0]!
+    const results = [
+      { image_id: first.image_id, category_id: first.category_id, bbox: first.bbox, score: 0.9 },
+    ]
+    const zip = zipFileSet(
+      new Map([
+        ['instances.json', new TextEncoder().encode(cocoText)],
+        ['results.json', new TextEncoder().encode(JSON.stringify(results))],
+      ]),
+    )
+    const res = await importBody(projectId, 'format=coco-results', zip, 'application/zip')
+    expect(res.status).toBe(200)
+    const body = await res.json()
+    expect(body.runId).toMatch(/^[A-Za-z0-9_-]+$/)
+    expect(body.layer).toBe(`model:${body.runId}`)
+    await t.ctx.documents.flush()
+    const rows = await t.ctx.database.db.select().from(regions).where(eq(regions.layer, body.layer))
+    const image = coco.images.find((i) => i.id === first.image_id)!
+    const asset = (await assetsOf(projectId)).find((a) => a.fileName === image.file_name)!
+    expect(rows.map((r) => r.assetId)).toEqual([asset.id])
+    const label = coco.categories.find((c) => c.id === first.category_id)!.name
+    const project = await (await t.request(`/api/projects/${projectId}`, { cookie: lead })).json()
+    expect(project.labels.find((l: { id: string }) => l.id === rows[0]!.labelId).name).toBe(label)
+  })
+})

@@ -6,7 +6,7 @@ import { and, eq } from 'drizzle-orm'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { regions } from '../../db/schema.ts'
-import { ADMIN, createTestApp, type TestApp } from '../../lib/testing.ts'
+import { ADMIN, createTestApp, type TestApp, type TestRequestInit } from '../../lib/testing.ts'
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../..')
 const cocoDir = path.resolve(
@@ -52,7 +52,7 @@ function importBody(
   type = 'application/json',
 ) {
   return t.request(`/api/projects/${projectId}/import?${query}`, {
-    body: body as BodyInit,
+    body: body as TestRequestInit['body'],
     headers: { 'content-type': type },
     cookie: lead,
   })
@@ -199,7 +199,8 @@ describe('COCO results', () => {
     const projectId = await newProject('results ids')
     const photos = await photoFiles()
     const upload = new FormData()
-    for (const [name, bytes] of photos) upload.append('file', new Blob([bytes as BlobPart]), name)
+    for (const [name, bytes] of photos)
+      upload.append('file', new Blob([bytes as Uint8Array<ArrayBuffer>]), name)
     await t.request(`/api/projects/${projectId}/assets`, {
       method: 'POST',
       body: upload,

@@ -240,4 +240,22 @@ describe('import and export jobs', () => {
     expect(row?.state).toBe('failed')
     expect(row?.error?.message).toMatch(/restarted/)
   })
+
+  it('documents every job route and the import 202 in OpenAPI', async () => {
+    const doc = await (await t.request('/api/openapi.json')).json()
+    expect(doc.paths['/api/projects/{projectId}/exports'].post.responses).toHaveProperty('202')
+    expect(doc.paths['/api/projects/{projectId}/import'].post.responses).toHaveProperty('202')
+    for (const [p, method] of [
+      ['/api/projects/{projectId}/jobs', 'get'],
+      ['/api/jobs/{jobId}', 'get'],
+      ['/api/jobs/{jobId}/cancel', 'post'],
+      ['/api/jobs/{jobId}/result', 'get'],
+    ] as const) {
+      expect(doc.paths[p]?.[method], `${method} ${p}`).toBeDefined()
+    }
+    const importQuery = doc.paths['/api/projects/{projectId}/import'].post.parameters.map(
+      (q: { name: string }) => q.name,
+    )
+    expect(importQuery).toEqual(expect.arrayContaining(['mode', 'run', 'async']))
+  })
 })

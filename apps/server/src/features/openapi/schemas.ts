@@ -61,8 +61,44 @@ export const uploadResponseSchema = z.object({
 })
 
 export const importResponseSchema = z.object({
-  imported: z.object({ images: z.number(), regions: z.number(), labels: z.number() }),
+  imported: z.object({
+    /** Images that received regions (or were cleared in replace mode). */
+    images: z.number(),
+    regions: z.number(),
+    /** Labels created because the file named them. */
+    labels: z.number(),
+    /** Images the import carried (zip entries, labelme imageData) added as new assets. */
+    assets: z.number(),
+  }),
+  /** `consensus`, or `model:<runId>` for COCO results. */
+  layer: z.string(),
+  mode: z.enum(['append', 'replace']),
+  /** The model run a COCO results import wrote. */
+  runId: z.string().optional(),
   warnings: z.array(reportEntrySchema),
+})
+
+export const jobResponseSchema = z.object({
+  id: z.string(),
+  projectId: z.string(),
+  userId: z.string().nullable(),
+  kind: z.enum(['import', 'export']),
+  format: z.string(),
+  state: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']),
+  progress: z.object({
+    /** import: parse, match, write; export: query, convert, pack. */
+    phase: z.string().nullable(),
+    done: z.number(),
+    total: z.number(),
+  }),
+  result: z.object({ fileName: z.string(), mediaType: z.string(), url: z.string() }).nullable(),
+  /** A finished import: the synchronous import's answer; an export: `{ report }`. */
+  summary: z.record(z.string(), z.unknown()).nullable(),
+  /** A failed job: `{ code, message, details? }`, as the synchronous route would answer. */
+  error: z.record(z.string(), z.unknown()).nullable(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
 })
 
 export const regionKindSchema = z.enum(REGION_KINDS)

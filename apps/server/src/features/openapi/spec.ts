@@ -2,6 +2,7 @@ import { labelInputSchema, labelSchema } from '@concord/shared'
 import { z } from 'zod'
 import { loginBodySchema } from '../../auth/routes.ts'
 import { exportQuerySchema, importQuerySchema } from '../interchange/routes.ts'
+import { exportJobBodySchema, listJobsQuerySchema } from '../jobs/routes.ts'
 import {
   addMemberBodySchema,
   createProjectBodySchema,
@@ -13,6 +14,7 @@ import {
   assetResponseSchema,
   errorResponseSchema,
   importResponseSchema,
+  jobResponseSchema,
   memberResponseSchema,
   projectResponseSchema,
   uploadResponseSchema,
@@ -29,6 +31,8 @@ type Operation = {
   query?: z.ZodObject
   response?: z.ZodType | 'binary' | 'none'
   status?: number
+  /** Other success answers, by status (an import's 202 with a job). */
+  also?: Record<number, z.ZodType>
 }
 
 const ok = (shape: z.ZodRawShape) => z.object(shape)
@@ -216,18 +220,61 @@ const OPERATIONS: Operation[] = [
   {
     method: 'post',
     path: '/api/projects/{projectId}/import',
-    summary: 'Import annotations (a file, or a zip)',
+    summary:
+      'Import annotations (a file, or a zip optionally with images). mode=append|replace; ' +
+      'format=coco-results writes a model layer (run=<id>); async=true answers 202 { job }',
     access: 'lead',
     query: importQuerySchema,
     body: 'annotations',
     response: importResponseSchema,
+    also: { 202: ok({ job: jobResponseSchema }) },
   },
   {
     method: 'get',
     path: '/api/projects/{projectId}/export',
-    summary: 'Export the consensus layer; lossiness in X-Concord-Report',
+    summary:
+      'Export the consensus layer; lossiness in X-Concord-Report (COCO is streamed: partial: true)',
     access: 'reviewer',
     query: exportQuerySchema,
+    response: 'binary',
+  },
+  {
+    method: 'post',
+    path: '/api/projects/{projectId}/exports',
+    summary: 'Start an export job; poll GET /api/jobs/{jobId}, then download its result',
+    access: 'reviewer',
+    body: exportJobBodySchema,
+    response: ok({ job: jobResponseSchema }),
+    status: 202,
+  },
+  {
+    method: 'get',
+    path: '/api/projects/{projectId}/jobs',
+    summary: 'Recent jobs, newest first (imports are listed to leads only)',
+    access: 'reviewer',
+    query: listJobsQuerySchema,
+    response: ok({ jobs: z.array(jobResponseSchema) }),
+  },
+  {
+    method: 'get',
+    path: '/api/jobs/{jobId}',
+    summary: 'One job with its state and progress',
+    access: 'lead for imports, reviewer for exports',
+    response: ok({ job: jobResponseSchema }),
+  },
+  {
+    method: 'post',
+    path: '/api/jobs/{jobId}/cancel',
+    summary:
+      'Cancel a queued or running job (answers once it stopped); 409 when finished or when an import is writing',
+    access: 'lead for imports, reviewer for exports',
+    response: ok({ job: jobResponseSchema }),
+  },
+  {
+    method: 'get',
+    path: '/api/jobs/{jobId}/result',
+    summary: "The finished export's file, as an attachment; 409 until the job succeeded",
+    access: 'reviewer',
     response: 'binary',
   },
   {
@@ -245,6 +292,7 @@ const ERROR_STATUSES: Record<string, string> = {
   '401': 'Not signed in',
   '403': 'Wrong role, or a cross-site write',
   '404': 'Not found (also a project you are not a member of)',
+  '409': 'Conflict (a job that cannot be cancelled or has no file yet)',
 }
 
 /** Builds the OpenAPI 3.1 description of every route from the zod schemas the routes use. */
@@ -273,7 +321,13 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
       ...(parameters.length > 0 ? { parameters } : {}),
       ...(op.body ? { requestBody: requestBody(op.body) } : {}),
       ...(op.access === 'anyone' ? { security: [] } : {}),
-      responses: { [String(op.status ?? 200)]: response(op.response), ...errors },
+      responses: {
+        [String(op.status ?? 200)]: response(op.response),
+        ...Object.fromEntries(
+          Object.entries(op.also ?? {}).map(([status, shape]) => [status, response(shape)]),
+        ),
+        ...errors,
+      },
     }
   }
   return {

@@ -8,6 +8,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator'
 import pg from 'pg'
+import { logger } from '../lib/logger.ts'
 import * as schema from './schema.ts'
 
 /** The drizzle handle both drivers share; queries are written once against it. */
@@ -57,6 +58,10 @@ async function openPglite(dir: string): Promise<Database> {
 
 async function openPostgres(url: string): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 10 })
+  // An idle pooled connection that the server ends (a restart, a failover, an administrator)
+  // is reported here; unhandled it would bring the process down. The pool replaces it and the
+  // next query reconnects.
+  pool.on('error', (error) => logger.warn({ err: error }, 'idle database connection lost'))
   const db = drizzlePg(pool, { schema })
   await migrateWithLock(pool, () => migratePg(db, { migrationsFolder: MIGRATIONS }))
   return {

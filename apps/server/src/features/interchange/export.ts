@@ -19,6 +19,9 @@ import { checkCancelled, NO_CONTROL, type RunControl } from './control.ts'
 import { readExportItems, readExportLabels } from './export-source.ts'
 import { requireFormat } from './service.ts'
 
+/** Characters per written piece of a streamed export: 256 KiB or so, a few items' worth. */
+const STREAM_PIECE_CHARS = 256 * 1024
+
 export type ExportOptions = { withImages: boolean; formatOptions: Record<string, string> }
 
 /** An export whole in memory: one file or a zip, and the report of what did not fit. */
@@ -64,8 +67,19 @@ export async function streamCocoExport(
   })
   const stream = writeCocoStream({ labels, items }, options.formatOptions)
   const encoder = new TextEncoder()
+  // Pieces are joined up to a size worth a socket write: one per item would be thousands.
   async function* bytes(): AsyncGenerator<Uint8Array> {
-    for await (const chunk of stream.chunks) yield encoder.encode(chunk)
+    let pending: string[] = []
+    let length = 0
+    for await (const chunk of stream.chunks) {
+      pending.push(chunk)
+      length += chunk.length
+      if (length < STREAM_PIECE_CHARS) continue
+      yield encoder.encode(pending.join(''))
+      pending = []
+      length = 0
+    }
+    if (pending.length > 0) yield encoder.encode(pending.join(''))
   }
   return {
     fileName: `${slug(project.name)}-coco.json`,

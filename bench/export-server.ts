@@ -235,10 +235,14 @@ if (phaseArg && dirArg && projectArg) {
       ['coco-import', target],
     ]
     for (const [phase, projectId] of phases) {
-      const out = execFileSync(process.execPath, ['--import', 'tsx', self, phase, dataDir, projectId], {
-        encoding: 'utf8',
-        maxBuffer: 1 << 20,
-      })
+      const out = execFileSync(
+        process.execPath,
+        ['--import', 'tsx', self, phase, dataDir, projectId],
+        {
+          encoding: 'utf8',
+          maxBuffer: 1 << 20,
+        },
+      )
       const r = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as PhaseResult
       console.log(
         `${r.phase.padEnd(12)} ${r.ms.toFixed(0).padStart(6)} ms  ` +

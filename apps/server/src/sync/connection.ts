@@ -36,6 +36,8 @@ class Refusal extends Error {
  */
 export class Connection implements Peer {
   private closed = false
+  /** Messages that arrived before the document was built, handled in order once it is. */
+  private waiting: { data: unknown; isBinary: boolean }[] | null = []
 
   constructor(
     private readonly ws: WebSocket,
@@ -53,12 +55,30 @@ export class Connection implements Peer {
     })
   }
 
-  /** Joins the document and starts the sync: our state vector, then everyone's presence. */
+  /**
+   * Joins the document. Before the document is built the client gets the stored state as it
+   * is; once built, the sync proper starts: our state vector, then everyone's presence, then
+   * whatever the client sent meanwhile.
+   */
   start(): void {
     this.live.addPeer(this)
-    this.send(encodeSyncStep1(this.live.doc))
-    const states = [...this.live.awareness.getStates().keys()]
-    if (states.length > 0) this.send(encodeAwareness(this.live.awareness, states))
+    for (const message of this.live.storedStateMessages() ?? []) this.send(message)
+    this.live.whenReady().then(
+      () => {
+        if (this.closed) return
+        this.send(encodeSyncStep1(this.live.doc))
+        const states = [...this.live.awareness.getStates().keys()]
+        if (states.length > 0) this.send(encodeAwareness(this.live.awareness, states))
+        this.live.sendSaved(this)
+        const waiting = this.waiting ?? []
+        this.waiting = null
+        for (const { data, isBinary } of waiting) this.receive(data, isBinary)
+      },
+      (error: unknown) => {
+        this.logger.error({ err: error }, 'document failed to build')
+        this.close('internalError')
+      },
+    )
   }
 
   send(message: Uint8Array): void {
@@ -83,6 +103,10 @@ export class Connection implements Peer {
 
   private receive(data: unknown, isBinary: boolean): void {
     if (this.closed) return
+    if (this.waiting) {
+      this.waiting.push({ data, isBinary })
+      return
+    }
     try {
       if (!isBinary) throw new Refusal('malformedMessage', 'text frame')
       const bytes = toBytes(data)

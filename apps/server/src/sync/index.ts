@@ -131,6 +131,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     if (!info) throw new AppError('not_found', `No such document: ${name}`)
     const live = await registry.acquire(info)
     try {
+      await live.whenReady()
       return await fn(live)
     } finally {
       registry.release(live)

@@ -3,16 +3,17 @@ import * as Y from 'yjs'
 import { initMeta, readRegions, type Layer } from '@concord/shared'
 import type { Database } from '../db/client.ts'
 import type { Logger } from '../lib/logger.ts'
-import { encodeAwareness, encodeSaved, encodeUpdate } from './messages.ts'
+import { encodeAwareness, encodeSaved, encodeSyncStep2Update, encodeUpdate } from './messages.ts'
 import {
   appendUpdates,
-  applySnapshot,
   compactDocument,
+  decodeSnapshot,
   encodeSnapshot,
   ensureDocumentRow,
   loadStoredDocument,
   writeRegions,
   type DocumentInfo,
+  type StoredDocument,
 } from './persistence.ts'
 
 /** A client of a live document, as the document sees it. */
@@ -48,19 +49,24 @@ const RETRY_AFTER_MS = 1_000
  * settle. Created by `loadLiveDocument`, owned by the registry.
  */
 export class LiveDocument {
+  /** Empty until `whenReady` has applied the stored state; nothing reads it before. */
+  readonly doc = new Y.Doc()
   readonly awareness: Awareness
   readonly peers = new Map<Peer, Set<number>>()
   /** Callers (a handshake, `transact`, `read`) that keep the document from unloading. */
   holds = 0
   destroyed = false
+  /** The stored state, kept until the document is built from it. */
+  private stored: StoredDocument | null
+  private building: Promise<void> | undefined
   /** State vector of what is durable; sent as `MESSAGE_SAVED`. */
-  private savedStateVector: Uint8Array
+  private savedStateVector: Uint8Array = new Uint8Array([0])
   private pending: Uint8Array[] = []
   private batchTimer: NodeJS.Timeout | undefined
   private writing: Promise<void> | undefined
   /** Log entries (by seq) whose content this document holds: what compaction may delete. */
-  private foldable: number[]
-  private logBytes: number
+  private foldable: number[] = []
+  private logBytes = 0
   private projectionDirty = false
   private projectionTimer: NodeJS.Timeout | undefined
   /** When the oldest change not yet projected was made. */
@@ -70,25 +76,79 @@ export class LiveDocument {
 
   constructor(
     readonly info: DocumentInfo,
-    readonly doc: Y.Doc,
-    stored: { seqs: number[]; bytes: number },
+    stored: StoredDocument,
     private readonly database: Database,
     private readonly logger: Logger,
   ) {
-    this.foldable = stored.seqs
-    this.logBytes = stored.bytes
-    this.savedStateVector = Y.encodeStateVector(doc)
-    this.awareness = new Awareness(doc)
+    this.stored = stored
+    this.awareness = new Awareness(this.doc)
     // The server has no presence of its own.
     this.awareness.setLocalState(null)
-    doc.on('update', this.onUpdate)
     this.awareness.on('update', this.onAwarenessUpdate)
+  }
+
+  /** Whether the stored state has been applied to `doc`. */
+  get built(): boolean {
+    return this.stored === null
+  }
+
+  /**
+   * The stored state as y-websocket messages (a sync step 2 with the snapshot, then each log
+   * entry), for a client that joins before the document is built. It is the whole stored
+   * document, straight from the stored bytes: a cold open answers in the time it takes to read
+   * them, not in the time Yjs takes to build the document. Null once built.
+   */
+  storedStateMessages(): Uint8Array[] | null {
+    if (!this.stored) return null
+    const { snapshot, entries } = this.stored
+    const messages = snapshot ? [encodeSyncStep2Update(decodeSnapshot(snapshot))] : []
+    for (const entry of entries) messages.push(encodeUpdate(entry.update))
+    return messages
+  }
+
+  /**
+   * Builds the document from the stored state (once; later calls share it). It runs on the next
+   * turn of the event loop, so that messages already sent, such as `storedStateMessages`, leave
+   * first. A log entry that does not apply is logged and skipped rather than making the whole
+   * document unopenable; it stays in the log for inspection.
+   */
+  whenReady(): Promise<void> {
+    this.building ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      const stored = this.stored
+      if (!stored || this.destroyed) return
+      const seqs: number[] = []
+      this.doc.transact(() => {
+        if (stored.snapshot) Y.applyUpdate(this.doc, decodeSnapshot(stored.snapshot))
+        for (const entry of stored.entries) {
+          try {
+            Y.applyUpdate(this.doc, entry.update)
+            seqs.push(entry.seq)
+          } catch (error) {
+            this.logger.error({ err: error, seq: entry.seq }, 'log entry skipped')
+          }
+        }
+      })
+      this.stored = null
+      this.foldable = seqs
+      this.logBytes = stored.entries.reduce((sum, e) => sum + e.update.byteLength, 0)
+      this.savedStateVector = Y.encodeStateVector(this.doc)
+      this.doc.on('update', this.onUpdate)
+      // Filling missing meta keys is an update like any other and is persisted the same way.
+      initMeta(this.doc, this.info.assetId, this.info.layer as Layer)
+      // A crash can come between an append and its projection; a non-empty log may hold such edits.
+      if (stored.entries.length > 0) this.markForProjection()
+    })
+    return this.building
+  }
+
+  /** Tells a `saved=1` client how far the document is durable. */
+  sendSaved(peer: Peer): void {
+    if (peer.wantsSaved && this.built) peer.send(encodeSaved(this.savedStateVector))
   }
 
   /** Adds a connected client; it starts receiving updates and presence. */
   addPeer(peer: Peer): void {
     this.peers.set(peer, new Set())
-    if (peer.wantsSaved) peer.send(encodeSaved(this.savedStateVector))
   }
 
   /** Removes a client and the presence it controlled. */
@@ -113,6 +173,7 @@ export class LiveDocument {
 
   /** Resolves once every update applied so far is durable and projected. */
   async flush(): Promise<void> {
+    await this.whenReady()
     await this.flushWrites()
     await this.compacting
     clearTimeout(this.projectionTimer)
@@ -293,9 +354,8 @@ export class LiveDocument {
 }
 
 /**
- * Loads a document from its snapshot and log (creating its row on first open), before any client
- * is served. A log entry that does not apply is logged and skipped rather than making the whole
- * document unopenable.
+ * Reads a document's stored state (creating its row on first open). The document is built from
+ * it by `LiveDocument.whenReady`; until then clients are served the stored state as it is.
  */
 export async function loadLiveDocument(
   info: DocumentInfo,
@@ -304,25 +364,5 @@ export async function loadLiveDocument(
 ): Promise<LiveDocument> {
   await ensureDocumentRow(database.db, info)
   const stored = await loadStoredDocument(database.db, info.name)
-  const doc = new Y.Doc()
-  // Only entries that applied may be folded away; a broken one stays in the log for inspection.
-  const seqs: number[] = []
-  doc.transact(() => {
-    if (stored.snapshot) applySnapshot(doc, stored.snapshot)
-    for (const entry of stored.entries) {
-      try {
-        Y.applyUpdate(doc, entry.update)
-        seqs.push(entry.seq)
-      } catch (error) {
-        logger.error({ err: error, document: info.name, seq: entry.seq }, 'log entry skipped')
-      }
-    }
-  })
-  const bytes = stored.entries.reduce((sum, e) => sum + e.update.byteLength, 0)
-  const live = new LiveDocument(info, doc, { seqs, bytes }, database, logger)
-  // Filling missing meta keys is an update like any other and is persisted the same way.
-  initMeta(doc, info.assetId, info.layer as Layer)
-  // A crash can come between an append and its projection; a non-empty log may hold such edits.
-  if (stored.entries.length > 0) live.markForProjection()
-  return live
+  return new LiveDocument(info, stored, database, logger)
 }

@@ -34,7 +34,14 @@ export type EditorSnapshot = {
 }
 
 /** Figures the benchmark and browser tests read from `window.__concord`. */
-export type RenderProbe = { renders: number; lastRenderedUpdateAt: number; lastRenderedIds: string[] }
+export type RenderProbe = {
+  renders: number
+  /** Wall-clock ms (performance.timeOrigin based) when a frame showing a document change ended. */
+  lastRenderedUpdateAt: number
+  lastRenderedIds: string[]
+  /** Main-thread ms of the last frame: flushing batches and overlay plus Pixi's render call. */
+  lastFrameMs: number
+}
 
 /** A press may miss a thin shape or a grip by this many screen pixels. */
 const HIT_SLOP_PX = 6
@@ -47,7 +54,8 @@ const HIT_SLOP_PX = 6
 export class AnnotationEditor {
   readonly store: RegionStore
   readonly presence: Presence
-  readonly probe: RenderProbe = { renders: 0, lastRenderedUpdateAt: 0, lastRenderedIds: [] }
+  readonly probe: RenderProbe = { renders: 0, lastRenderedUpdateAt: 0, lastRenderedIds: [], lastFrameMs: 0 }
+  private frameStart = 0
   private scene: Scene | null = null
   private readonly tools = new ToolSlots()
   private view: ViewTransform = { x: 0, y: 0, scale: 1 }
@@ -57,6 +65,7 @@ export class AnnotationEditor {
   private selection: string[] = []
   private readonly hidden = new Set<string>()
   private activeLabelId: string | null = null
+  private regionsVisible = true
   private overlayDirty = true
   private overlayScale = 0
   private pendingPreview: { id: string; geometry: Region['geometry'] } | null = null
@@ -150,6 +159,13 @@ export class AnnotationEditor {
     if (bounds) this.setView(centreOn(this.view, centreOf(bounds), this.viewport))
   }
 
+  /** Shows or hides the whole region layer; the selection overlay stays. */
+  setRegionsVisible(visible: boolean): void {
+    this.regionsVisible = visible
+    this.scene?.batches.setVisible(visible)
+    this.scene?.requestRender()
+  }
+
   fit(): void {
     this.setView(fitToViewport(this.imageSize, this.viewport))
   }
@@ -220,6 +236,9 @@ export class AnnotationEditor {
         return true
       case 'hide':
         return this.toggleHidden()
+      case 'toggleRegions':
+        this.setRegionsVisible(!this.regionsVisible)
+        return true
       case 'copy':
         return writeClipboard(this.selection.map((id) => this.store.regions.get(id)).filter((r) => !!r))
       case 'paste':
@@ -361,6 +380,7 @@ export class AnnotationEditor {
   private readonly beforeRender = () => {
     const scene = this.scene
     if (!scene) return
+    this.frameStart = performance.now()
     if (this.pendingPreview) {
       const { id, geometry } = this.pendingPreview
       this.pendingPreview = null
@@ -373,6 +393,7 @@ export class AnnotationEditor {
 
   private readonly afterRender = () => {
     this.probe.renders++
+    this.probe.lastFrameMs = performance.now() - this.frameStart
     if (this.changedSinceRender.size > 0) {
       this.probe.lastRenderedUpdateAt = performance.timeOrigin + performance.now()
       this.probe.lastRenderedIds = [...this.changedSinceRender]

@@ -35,7 +35,10 @@ export function drawOverlay(g: Graphics, o: OverlayInput): void {
   }
 
   for (const region of o.selected) traceRegion(g, region, o.pointRadius)
-  if (o.selected.length > 0) g.stroke({ color: SELECTION_COLOUR, width: line })
+  if (o.selected.length > 0) {
+    g.fill({ color: SELECTION_COLOUR, alpha: 0.15 })
+    g.stroke({ color: SELECTION_COLOUR, width: line })
+  }
 
   const only = o.selected.length === 1 ? o.selected[0] : undefined
   if (o.showHandles && only) {

@@ -12,13 +12,12 @@ export const UNKNOWN_LABEL_COLOUR = '#9e9e9e'
  */
 const BUCKETS_PER_COLOUR = 16
 
-/** Fill opacity: enough to see which area a box covers, little enough to see the image. */
-const FILL_ALPHA = 0.12
-
 /**
  * Draws all regions into a handful of Graphics objects, one per (colour, bucket). Only buckets
  * touched since the last draw are rebuilt; panning and zooming never redraw anything because
- * strokes are pixel lines whose width does not depend on the zoom.
+ * strokes are pixel lines whose width does not depend on the zoom. Regions are outlined, not
+ * filled: with thousands of them, fills double the GPU's work (measured in
+ * bench/canvas-render.ts) and hide the image; the selection gets a fill in the overlay.
  */
 export class RegionBatches {
   readonly container = new Container()
@@ -69,6 +68,11 @@ export class RegionBatches {
     return drawn
   }
 
+  /** Shows or hides every region at once (to look at the bare image). */
+  setVisible(visible: boolean): void {
+    this.container.visible = visible
+  }
+
   /** Marks every bucket for redraw, e.g. after the hidden set changed. */
   invalidateAll(): void {
     for (const key of this.buckets.keys()) this.dirty.add(key)
@@ -100,7 +104,6 @@ function drawBucket(
     any = traceRegion(g, region, pointRadius) || any
   }
   if (!any) return
-  g.fill({ color: colour, alpha: FILL_ALPHA })
   g.stroke({ color: colour, width: 1, pixelLine: true, alpha: 0.95 })
 }
 

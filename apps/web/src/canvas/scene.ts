@@ -36,7 +36,7 @@ export class Scene {
       width: Math.max(1, host.clientWidth),
       height: Math.max(1, host.clientHeight),
       background: '#1e1f22',
-      antialias: true,
+      antialias: false,
       autoStart: false,
       preference: 'webgl',
       resolution: window.devicePixelRatio || 1,

@@ -15,6 +15,7 @@ describe('keyboard shortcuts', () => {
     expect(resolveShortcut(key('Enter'))).toEqual({ type: 'finish' })
     expect(resolveShortcut(key('Escape'))).toEqual({ type: 'escape' })
     expect(resolveShortcut(key('Tab', { shift: true }))).toEqual({ type: 'cycle', step: -1 })
+    expect(resolveShortcut(key('H', { shift: true }))).toEqual({ type: 'toggleRegions' })
   })
 
   it('nudges by one pixel and by ten with Shift', () => {
@@ -29,7 +30,7 @@ describe('keyboard shortcuts', () => {
 
   it('lists every command kind in the help overlay', () => {
     const text = SHORTCUT_HELP.map((s) => s.keys).join(' ')
-    for (const k of ['1 – 9', 'Delete', 'Ctrl+Z', 'Ctrl+Y', 'Escape', 'Enter', 'Arrow', 'Tab', 'Space', 'Wheel', '?', 'F', 'H']) {
+    for (const k of ['1 – 9', 'Delete', 'Ctrl+Z', 'Ctrl+Y', 'Escape', 'Enter', 'Arrow', 'Tab', 'Space', 'Wheel', '?', 'F', 'H', 'Shift+H']) {
       expect(text).toContain(k)
     }
   })

@@ -14,6 +14,7 @@ export type Command =
   | { type: 'fit' }
   | { type: 'help' }
   | { type: 'hide' }
+  | { type: 'toggleRegions' }
   | { type: 'copy' }
   | { type: 'paste' }
 
@@ -63,7 +64,7 @@ export function resolveShortcut(e: KeyInput): Command | null {
     case 'f':
       return { type: 'fit' }
     case 'h':
-      return { type: 'hide' }
+      return e.shift ? { type: 'toggleRegions' } : { type: 'hide' }
   }
   for (const [tool, toolKey] of Object.entries(TOOL_KEYS)) {
     if (key === toolKey) return { type: 'tool', tool: tool as ToolName }
@@ -87,6 +88,7 @@ export const SHORTCUT_HELP: readonly { keys: string; action: string }[] = [
   { keys: 'Tab / Shift+Tab', action: 'Select the next / previous region' },
   { keys: 'Ctrl+C / Ctrl+V', action: 'Copy the selection / paste it (also onto another asset)' },
   { keys: 'H', action: 'Hide or show the selected regions' },
+  { keys: 'Shift+H', action: 'Hide or show all regions, to see the bare image' },
   { keys: 'Wheel', action: 'Zoom at the cursor' },
   { keys: 'Space + drag, middle button drag', action: 'Pan' },
   { keys: 'F', action: 'Fit the image to the screen' },

@@ -1,10 +1,11 @@
-import { CLOSE_MESSAGES, getRegionsMap, MESSAGE_SAVED } from '@concord/shared'
+import { CLOSE_MESSAGES, MESSAGE_SAVED } from '@concord/shared'
 import * as decoding from 'lib0/decoding'
 import type { Awareness } from 'y-protocols/awareness'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { LOCAL_ORIGIN } from './local-origin.ts'
 import { computeSaveStatus, type SaveStatus } from './save-status.ts'
+import { createLocalUndoManager } from './undo.ts'
 
 export type SessionState = {
   status: SaveStatus
@@ -52,9 +53,7 @@ export class DocumentSession {
       this.update(message ? { problem: message } : {})
     })
     this.doc.on('update', this.onUpdate)
-    this.undoManager = new Y.UndoManager(getRegionsMap(this.doc), {
-      trackedOrigins: new Set([LOCAL_ORIGIN]),
-    })
+    this.undoManager = createLocalUndoManager(this.doc)
   }
 
   get awareness(): Awareness {

@@ -2,7 +2,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { addRegion } from '@concord/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import { WebsocketProvider } from 'y-websocket'
+import * as Y from 'yjs'
 import { launchBrowser } from '../support/browser.ts'
 import { ApiClient } from '../support/http-client.ts'
 import { repoRoot, startServerProcess, type ServerProcess } from '../support/server-process.ts'
@@ -13,7 +17,7 @@ const ADMIN = { email: 'admin@example.com', password: 'admin-password-123' }
 const ALICE = { email: 'alice@example.com', name: 'Alice', password: 'alice-password-123' }
 const BOB = { email: 'bob@example.com', name: 'Bob', password: 'bob-password-123' }
 
-type Asset = { id: string; width: number; height: number }
+type Asset = { id: string; width: number; height: number; document: string }
 
 describe('two people annotating one asset in two browsers', () => {
   let server: ServerProcess
@@ -23,6 +27,7 @@ describe('two people annotating one asset in two browsers', () => {
   let alice: Page
   let bob: Page
   let carLabelId: string
+  let adminToken: string
   const contexts: BrowserContext[] = []
 
   beforeAll(async () => {
@@ -50,6 +55,7 @@ describe('two people annotating one asset in two browsers', () => {
     const first = uploaded.assets[0]
     if (!first) throw new Error('the upload made no asset')
     asset = first
+    adminToken = (await admin.request<{ token: string }>('POST', '/api/tokens', { name: 'e2e script' })).token
 
     browser = await launchBrowser()
     alice = await openAsset(ALICE)
@@ -143,5 +149,43 @@ describe('two people annotating one asset in two browsers', () => {
     expect(seen).not.toBeNull()
     expect(Math.abs((seen?.x ?? 0) - (b.x + 100))).toBeLessThan(3)
     expect(Math.abs((seen?.y ?? 0) - (b.y + 120))).toBeLessThan(3)
+  })
+
+  it('undoes and redoes only Alice\'s own new box, as Bob sees', async () => {
+    const before = await bob.getByTestId('region-item').count()
+    await alice.getByTestId('tool-box').click()
+    const box = await canvasBox(alice)
+    await alice.mouse.move(box.x + 60, box.y + 60)
+    await alice.mouse.down()
+    await alice.mouse.move(box.x + 160, box.y + 140, { steps: 4 })
+    await alice.mouse.up()
+    await expect.poll(() => bob.getByTestId('region-item').count(), { timeout: 10_000 }).toBe(before + 1)
+
+    await alice.keyboard.press('Control+z')
+    await expect.poll(() => bob.getByTestId('region-item').count(), { timeout: 10_000 }).toBe(before)
+    // Bob's relabel of the first box is not Alice's to undo; it stays.
+    expect(await alice.getByTestId('region-item').first().getAttribute('data-label-name')).toBe('car')
+
+    await alice.keyboard.press('Control+Shift+z')
+    await expect.poll(() => bob.getByTestId('region-item').count(), { timeout: 10_000 }).toBe(before + 1)
+  })
+
+  it('shows a region a script writes with any Yjs client, grey when its label is unknown', async () => {
+    const doc = new Y.Doc()
+    const provider = new WebsocketProvider(`${server.url.replace('http', 'ws')}/sync`, asset.document, doc, {
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      params: { token: adminToken },
+      disableBc: true,
+    })
+    try {
+      await new Promise<void>((resolve) => provider.once('sync', () => resolve()))
+      const id = addRegion(doc, { kind: 'polygon', labelId: 'not-in-schema', geometry: { points: [[5, 5], [60, 5], [30, 50]] } }, 'script')
+      const row = alice.locator(`[data-testid="region-item"][data-region-id="${id}"]`)
+      await row.waitFor({ timeout: 10_000 })
+      expect(await row.textContent()).toContain('unknown label')
+      await bob.locator(`[data-testid="region-item"][data-region-id="${id}"]`).waitFor({ timeout: 10_000 })
+    } finally {
+      provider.destroy()
+    }
   })
 })

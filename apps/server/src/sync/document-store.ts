@@ -11,6 +11,13 @@ export interface DocumentStore {
    * Yjs transaction, then persists and broadcasts the resulting update.
    */
   transact(name: string, fn: (doc: Y.Doc) => void): Promise<void>
+  /**
+   * Adds content to many documents at once, as an import does. Each `add` must only add (it runs
+   * on an empty document, whose update then merges into the stored one): documents loaded in
+   * this process get it as a live edit, the others as one log entry each and their new regions'
+   * projection rows, written in a few multi-row inserts rather than a load and a save apiece.
+   */
+  appendMany(edits: { name: string; add: (doc: Y.Doc) => void }[]): Promise<void>
   /** Runs `fn` on the loaded document without changing it. */
   read<T>(name: string, fn: (doc: Y.Doc) => T): Promise<T>
   /** Resolves once every update applied so far is durable and projected into `regions`. */

@@ -1,8 +1,8 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
-import type * as Y from 'yjs'
-import { CLOSE_CODES, type CloseReason } from '@concord/shared'
+import * as Y from 'yjs'
+import { CLOSE_CODES, readRegions, type CloseReason } from '@concord/shared'
 import type { Config } from '../config.ts'
 import type { Database } from '../db/client.ts'
 import { AppError } from '../lib/errors.ts'
@@ -11,7 +11,7 @@ import { resolveDocumentAccess, type SyncUser } from './access.ts'
 import { Connection, MAX_MESSAGE_BYTES } from './connection.ts'
 import type { DocumentStore } from './document-store.ts'
 import type { LiveDocument } from './live-document.ts'
-import { describeDocument } from './persistence.ts'
+import { appendToUnloaded, describeDocument, describeDocuments } from './persistence.ts'
 import { DocumentRegistry } from './registry.ts'
 
 export type { SyncUser } from './access.ts'
@@ -138,7 +138,45 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     }
   }
 
+  /** Documents per transaction of a bulk append: bounded so one transaction stays short. */
+  const APPEND_CHUNK = 500
+
+  const appendMany: DocumentStore['appendMany'] = async (edits) => {
+    const infos = await describeDocuments(
+      database.db,
+      edits.map((e) => e.name),
+    )
+    const unknown = edits.find((e) => !infos.has(e.name))
+    if (unknown) throw new AppError('not_found', `No such document: ${unknown.name}`)
+    const adds = new Map(edits.map((e) => [e.name, e.add]))
+    const written = await registry.writeUnloaded([...adds.keys()], async (names) => {
+      for (let i = 0; i < names.length; i += APPEND_CHUNK) {
+        const entries = names.slice(i, i + APPEND_CHUNK).map((name) => {
+          const scratch = new Y.Doc()
+          scratch.transact(() => adds.get(name)?.(scratch), 'server')
+          const entry = {
+            info: infos.get(name)!,
+            update: Y.encodeStateAsUpdate(scratch),
+            regions: readRegions(scratch),
+          }
+          scratch.destroy()
+          return entry
+        })
+        await appendToUnloaded(database.db, entries)
+      }
+    })
+    const done = new Set(written)
+    for (const [name, add] of adds) {
+      if (done.has(name)) continue
+      await withDocument(name, async (live) => {
+        live.doc.transact(() => add(live.doc), 'server')
+        await live.flush()
+      })
+    }
+  }
+
   const documents: DocumentStore = {
+    appendMany,
     transact: (name, fn) =>
       withDocument(name, async (live) => {
         live.doc.transact(() => fn(live.doc), 'server')

@@ -10,6 +10,7 @@ import { COMPACT_AFTER_ENTRIES } from './live-document.ts'
 import { DocumentRegistry } from './registry.ts'
 import { describeDocument } from './persistence.ts'
 import {
+  addAsset,
   seedProject,
   stubAuthenticate,
   testDatabaseKinds,
@@ -157,5 +158,56 @@ describe.each(testDatabaseKinds())('document persistence on $kind', ({ open }) =
     sync = start()
     const after = await sync.documents.read(name, (doc) => Y.encodeStateVector(doc))
     expect(Y.decodeStateVector(after)).toEqual(Y.decodeStateVector(before))
+  })
+
+  it('appends to unloaded documents in bulk: merged on load and projected at once', async () => {
+    await sync.documents.transact(name, (doc) => {
+      addRegion(doc, { id: 'old', kind: 'bbox', labelId: 'car', geometry: box(1) }, 'u')
+    })
+    const other = `${await addAsset(test.database, seed.projectId)}:consensus`
+    await sync.close()
+    sync = start()
+    const addBox = (id: string) => (doc: Y.Doc) =>
+      void addRegion(doc, { id, kind: 'bbox', labelId: 'bus', geometry: box(2) }, 'u')
+    await sync.documents.appendMany([
+      { name, add: addBox('new') },
+      { name: other, add: addBox('elsewhere') },
+    ])
+    expect(sync.loadedDocuments()).toEqual([])
+    const projected = await test.database.db
+      .select({ id: regions.regionId })
+      .from(regions)
+      .where(eq(regions.documentName, name))
+    expect(projected.map((r) => r.id).sort()).toEqual(['new', 'old'])
+    const loaded = await sync.documents.read(name, (doc) => readRegions(doc).map((r) => r.id))
+    expect(loaded).toEqual(['new', 'old'])
+    const there = await sync.documents.read(other, (doc) => readRegions(doc).map((r) => r.id))
+    expect(there).toEqual(['elsewhere'])
+  })
+
+  it('appends to a loaded document as a live edit', async () => {
+    // Hold the document loaded, as a connected client would, while the append runs.
+    let release = () => {}
+    const held = new Promise<Y.Doc>((resolve) => {
+      void sync.documents.read(name, (doc) => {
+        resolve(doc)
+        return new Promise<void>((done) => (release = done))
+      })
+    })
+    const doc = await held
+    await sync.documents.appendMany([
+      {
+        name,
+        add: (d) =>
+          void addRegion(
+            d,
+            { id: 'b', kind: 'point', labelId: 'x', geometry: { x: 2, y: 2 } },
+            'u',
+          ),
+      },
+    ])
+    expect(readRegions(doc).map((r) => r.id)).toEqual(['b'])
+    expect(await logLength()).toBeGreaterThan(0)
+    release()
   })
 })

@@ -32,6 +32,60 @@ export async function describeDocument(db: Db, name: string): Promise<DocumentIn
     : null
 }
 
+/** `describeDocument` for many names in one query; names it cannot place are left out. */
+export async function describeDocuments(
+  db: Db,
+  names: string[],
+): Promise<Map<string, DocumentInfo>> {
+  const parsed = names.flatMap((name) => {
+    const p = parseDocumentName(name)
+    return p ? [{ name, ...p }] : []
+  })
+  const assetIds = [...new Set(parsed.map((p) => p.assetId))]
+  const projectOf = new Map<string, string>()
+  for (let i = 0; i < assetIds.length; i += SEQS_PER_DELETE) {
+    const rows = await db
+      .select({ id: assets.id, projectId: assets.projectId })
+      .from(assets)
+      .where(inArray(assets.id, assetIds.slice(i, i + SEQS_PER_DELETE)))
+    for (const row of rows) projectOf.set(row.id, row.projectId)
+  }
+  const out = new Map<string, DocumentInfo>()
+  for (const p of parsed) {
+    const projectId = projectOf.get(p.assetId)
+    if (projectId) out.set(p.name, { name: p.name, assetId: p.assetId, layer: p.layer, projectId })
+  }
+  return out
+}
+
+/**
+ * Writes, for documents that no process has loaded, one log entry each and the projection rows
+ * of the regions that entry adds, in one transaction. The entry merges into whatever the
+ * document holds on its next load; since it only adds regions, the projection of the whole
+ * document is the rows already there plus these.
+ */
+export async function appendToUnloaded(
+  db: Db,
+  entries: { info: DocumentInfo; update: Uint8Array; regions: Region[] }[],
+): Promise<void> {
+  if (entries.length === 0) return
+  await db.transaction(async (tx) => {
+    await tx
+      .insert(documents)
+      .values(
+        entries.map(({ info }) => ({ name: info.name, assetId: info.assetId, layer: info.layer })),
+      )
+      .onConflictDoNothing()
+    await tx
+      .insert(documentUpdates)
+      .values(entries.map(({ info, update }) => ({ documentName: info.name, update })))
+    const rows = entries.flatMap(({ info, regions: list }) => regionRows(info, list))
+    for (let i = 0; i < rows.length; i += REGION_ROWS_PER_INSERT) {
+      await tx.insert(regions).values(rows.slice(i, i + REGION_ROWS_PER_INSERT))
+    }
+  })
+}
+
 /** Creates the `documents` row on first open of an existing asset's layer; no-op afterwards. */
 export async function ensureDocumentRow(db: Db, info: DocumentInfo): Promise<void> {
   await db
@@ -130,7 +184,17 @@ export function decodeSnapshot(snapshot: Uint8Array): Uint8Array {
 
 /** Replaces a document's projected regions with `list`, in one transaction. */
 export async function writeRegions(db: Db, info: DocumentInfo, list: Region[]): Promise<void> {
-  const rows = list.map((region) => ({
+  const rows = regionRows(info, list)
+  await db.transaction(async (tx) => {
+    await tx.delete(regions).where(eq(regions.documentName, info.name))
+    for (let i = 0; i < rows.length; i += REGION_ROWS_PER_INSERT) {
+      await tx.insert(regions).values(rows.slice(i, i + REGION_ROWS_PER_INSERT))
+    }
+  })
+}
+
+function regionRows(info: DocumentInfo, list: Region[]) {
+  return list.map((region) => ({
     documentName: info.name,
     regionId: region.id,
     projectId: info.projectId,
@@ -147,10 +211,4 @@ export async function writeRegions(db: Db, info: DocumentInfo, list: Region[]): 
     createdAt: Math.round(region.createdAt),
     updatedAt: Math.round(region.updatedAt),
   }))
-  await db.transaction(async (tx) => {
-    await tx.delete(regions).where(eq(regions.documentName, info.name))
-    for (let i = 0; i < rows.length; i += REGION_ROWS_PER_INSERT) {
-      await tx.insert(regions).values(rows.slice(i, i + REGION_ROWS_PER_INSERT))
-    }
-  })
 }

@@ -18,9 +18,17 @@ export class DocumentRegistry {
     private readonly logger: Logger,
   ) {}
 
+  /** Documents being written around the registry; a load waits for the write to commit. */
+  private readonly writes = new Map<string, Promise<unknown>>()
+
   /** Loads (or finds) a document and holds it loaded until `release`. */
   async acquire(info: DocumentInfo): Promise<LiveDocument> {
     for (;;) {
+      const write = this.writes.get(info.name)
+      if (write) {
+        await write.catch(() => undefined)
+        continue
+      }
       let entry = this.loading.get(info.name)
       if (!entry) {
         entry = loadLiveDocument(info, this.database, this.logger.child({ document: info.name }))
@@ -57,6 +65,26 @@ export class DocumentRegistry {
         this.logger.error({ err: error, document: live.info.name }, 'unload failed')
         setTimeout(() => this.unloadWhenIdle(live), UNLOAD_RETRY_MS).unref()
       })
+  }
+
+  /**
+   * Runs `write` on the documents in `names` that are not loaded (nor loading), keeping them
+   * from loading until it settles, so that no load reads the store halfway through it. Returns
+   * the names it wrote; the caller edits the others live.
+   */
+  async writeUnloaded(
+    names: string[],
+    write: (names: string[]) => Promise<void>,
+  ): Promise<string[]> {
+    const unloaded = names.filter((name) => !this.loading.has(name) && !this.writes.has(name))
+    const done = write(unloaded)
+    for (const name of unloaded) this.writes.set(name, done)
+    try {
+      await done
+    } finally {
+      for (const name of unloaded) this.writes.delete(name)
+    }
+    return unloaded
   }
 
   /** Names of the documents loaded or loading now. */

@@ -1,3 +1,4 @@
+import type * as Y from 'yjs'
 import {
   addRegion,
   formatDocumentName,
@@ -97,6 +98,9 @@ export async function importAnnotations(
   }
 }
 
+/** Assets whose additions are written together; progress advances once per batch. */
+const WRITE_BATCH = 500
+
 /** Phase `write`: never interrupted once begun (see {@link RunControl.beginWrite}). */
 async function writePlan(
   ctx: AppContext,
@@ -124,24 +128,37 @@ async function writePlan(
   let regionCount = 0
   let done = plan.newImages.length
   const now = Date.now()
-  // TODO(#3): one live-document transaction per asset costs about six queries (load, log the
-  // update, project, unload); on PGlite 100,000 regions over 5,000 assets take about a minute.
-  // A bulk path in the sync layer (encode each asset's update offline, insert updates and
-  // projection rows in batches) would bring it near the parse time.
+  // Adding to a document needs nothing of what it holds, so additions go in bulk (a few
+  // multi-row inserts per chunk); clearing a layer first is done document by document.
+  let batch: { name: string; add: (doc: Y.Doc) => void }[] = []
+  const flushBatch = async () => {
+    await ctx.documents.appendMany(batch)
+    done += batch.length
+    batch = []
+    control.progress('write', done, total)
+  }
   for (const slot of plan.slots) {
     const asset = slot.pending ? added.get(slot.asset.fileName) : slot.asset
-    done += 1
-    if (done % 50 === 0) control.progress('write', done, total)
     if (!asset) continue
     const clear = (present?.get(asset.id) ?? 0) > 0
     if (slot.regions.length === 0 && !clear) continue
     const newRegions = slot.regions.map((region) => toNewRegion(region, idsByName))
-    await ctx.documents.transact(formatDocumentName(asset.id, plan.layer), (doc) => {
-      if (clear) getRegionsMap(doc).clear()
+    const add = (doc: Y.Doc) => {
       for (const region of newRegions) addRegion(doc, region, user.id, now)
-    })
+    }
+    const name = formatDocumentName(asset.id, plan.layer)
+    if (clear) {
+      await ctx.documents.transact(name, (doc) => {
+        getRegionsMap(doc).clear()
+        add(doc)
+      })
+    } else {
+      batch.push({ name, add })
+      if (batch.length >= WRITE_BATCH) await flushBatch()
+    }
     regionCount += newRegions.length
   }
+  await flushBatch()
   // The asset list counts regions from their projection; flushing makes it show the import
   // as soon as this answer arrives.
   await ctx.documents.flush()

@@ -22,13 +22,23 @@ const BOXES = 10_000
 const PAN_STEPS = 120
 const REMOTE_EDITS = 30
 const ADMIN = { email: 'bench@example.com', password: 'bench-password-123' }
-const PHOTO = path.resolve(repoRoot, '../shared/data/labelme/examples/instance_segmentation/data_annotated/2011_000003.jpg')
+const PHOTO = path.resolve(
+  repoRoot,
+  '../shared/data/labelme/examples/instance_segmentation/data_annotated/2011_000003.jpg',
+)
 
 function stats(values: number[]) {
   const sorted = [...values].sort((a, b) => a - b)
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN
+  const at = (q: number) =>
+    sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN
   const mean = sorted.reduce((s, v) => s + v, 0) / Math.max(1, sorted.length)
-  return { n: sorted.length, mean: round(mean), p50: round(at(0.5)), p95: round(at(0.95)), max: round(sorted[sorted.length - 1] ?? NaN) }
+  return {
+    n: sorted.length,
+    mean: round(mean),
+    p50: round(at(0.5)),
+    p95: round(at(0.95)),
+    max: round(sorted[sorted.length - 1] ?? NaN),
+  }
 }
 
 // Plain source, not a function: tsx would wrap named inner functions in a helper the page lacks.
@@ -70,7 +80,11 @@ async function pan(page: Page): Promise<{ frames: number[]; cost: number[] }> {
   }
   await page.mouse.up({ button: 'middle' })
   return page.evaluate(() => {
-    const w = window as unknown as { __frames: number[]; __frameCost: number[]; __recording: boolean }
+    const w = window as unknown as {
+      __frames: number[]
+      __frameCost: number[]
+      __recording: boolean
+    }
     w.__recording = false
     return { frames: w.__frames.slice(1), cost: w.__frameCost }
   })
@@ -82,7 +96,9 @@ async function pan(page: Page): Promise<{ frames: number[]; cost: number[] }> {
  * process uses under a tenth of a core, or 60 s.
  */
 async function waitForIdleServer(): Promise<void> {
-  const children = readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8').trim().split(/\s+/)
+  const children = readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8')
+    .trim()
+    .split(/\s+/)
   const cpu = () =>
     children.reduce((sum, pid) => {
       try {
@@ -106,33 +122,46 @@ async function waitForIdleServer(): Promise<void> {
 async function main() {
   ensureWebBuild()
   const dataDir = mkdtempSync(path.join(tmpdir(), 'concord-bench-'))
-  const server = await startServerProcess({ dataDir, adminEmail: ADMIN.email, adminPassword: ADMIN.password })
+  const server = await startServerProcess({
+    dataDir,
+    adminEmail: ADMIN.email,
+    adminPassword: ADMIN.password,
+  })
   const browser = await launchBrowser()
   let provider: WebsocketProvider | null = null
   try {
     const admin = await ApiClient.signIn(server.url, ADMIN.email, ADMIN.password)
-    const project = await admin.request<{ id: string; labels: { id: string }[] }>('POST', '/api/projects', {
-      name: 'Canvas bench',
-      labels: [{ name: 'a' }, { name: 'b' }, { name: 'c' }, { name: 'd' }],
-    })
+    const project = await admin.request<{ id: string; labels: { id: string }[] }>(
+      'POST',
+      '/api/projects',
+      {
+        name: 'Canvas bench',
+        labels: [{ name: 'a' }, { name: 'b' }, { name: 'c' }, { name: 'd' }],
+      },
+    )
     const form = new FormData()
     form.append('file', new Blob([readFileSync(PHOTO)], { type: 'image/jpeg' }), 'bench.jpg')
-    const { assets } = await admin.request<{ assets: { id: string; document: string; width: number; height: number }[] }>(
-      'POST',
-      `/api/projects/${project.id}/assets`,
-      form,
-    )
+    const { assets } = await admin.request<{
+      assets: { id: string; document: string; width: number; height: number }[]
+    }>('POST', `/api/projects/${project.id}/assets`, form)
     const asset = assets[0]
     if (!asset) throw new Error('upload made no asset')
-    const { token } = await admin.request<{ token: string }>('POST', '/api/tokens', { name: 'bench' })
+    const { token } = await admin.request<{ token: string }>('POST', '/api/tokens', {
+      name: 'bench',
+    })
 
     // A script joins the document like any Yjs client and writes the boxes in one transaction.
     const doc = new Y.Doc()
-    provider = new WebsocketProvider(`${server.url.replace('http', 'ws')}/sync`, asset.document, doc, {
-      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-      params: { token },
-      disableBc: true,
-    })
+    provider = new WebsocketProvider(
+      `${server.url.replace('http', 'ws')}/sync`,
+      asset.document,
+      doc,
+      {
+        WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+        params: { token },
+        disableBc: true,
+      },
+    )
     await new Promise<void>((resolve) => provider?.once('sync', () => resolve()))
     const ids: string[] = []
     const t0 = now()
@@ -146,7 +175,9 @@ async function main() {
         ids.push(addRegion(doc, { kind: 'bbox', labelId, geometry: { x, y, w, h } }, 'bench'))
       }
     })
-    console.log(`wrote ${BOXES} boxes in ${round(now() - t0)} ms (update ${Y.encodeStateAsUpdate(doc).byteLength} bytes)`)
+    console.log(
+      `wrote ${BOXES} boxes in ${round(now() - t0)} ms (update ${Y.encodeStateAsUpdate(doc).byteLength} bytes)`,
+    )
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
     await page.goto(server.url)
@@ -157,11 +188,16 @@ async function main() {
     const openedAt = now()
     await page.goto(`${server.url}/assets/${asset.id}`)
     await page.waitForFunction(
-      (n) => window.__concord && window.__concord.editor.store.regions.size >= n && window.__concord.editor.probe.lastRenderedUpdateAt > 0,
+      (n) =>
+        window.__concord &&
+        window.__concord.editor.store.regions.size >= n &&
+        window.__concord.editor.probe.lastRenderedUpdateAt > 0,
       BOXES,
       { timeout: 60_000, polling: 50 },
     )
-    const firstFrame = await page.evaluate(() => window.__concord?.editor.probe.lastRenderedUpdateAt ?? 0)
+    const firstFrame = await page.evaluate(
+      () => window.__concord?.editor.probe.lastRenderedUpdateAt ?? 0,
+    )
     console.log(`open asset → ${BOXES} boxes on screen: ${round(firstFrame - openedAt)} ms`)
     await page.waitForTimeout(500)
 
@@ -173,7 +209,9 @@ async function main() {
     console.log(`pan, ${PAN_STEPS} pointer moves with the middle button held:`)
     console.log(`  ${BOXES} boxes   rAF delta ms    ${JSON.stringify(stats(withRegions.frames))}`)
     console.log(`              editor frame ms ${JSON.stringify(stats(withRegions.cost))}`)
-    console.log(`  image only    rAF delta ms    ${JSON.stringify(stats(imageOnly.frames))}  (reference, same run)`)
+    console.log(
+      `  image only    rAF delta ms    ${JSON.stringify(stats(imageOnly.frames))}  (reference, same run)`,
+    )
     console.log(`              editor frame ms ${JSON.stringify(stats(imageOnly.cost))}`)
 
     // Remote edits: another client moves one box; time until the browser has drawn it.
@@ -185,7 +223,9 @@ async function main() {
       const renderedAt = await page.waitForFunction(
         ([rid, since]) => {
           const p = window.__concord?.editor.probe
-          return p && p.lastRenderedUpdateAt >= since && p.lastRenderedIds.includes(rid) ? p.lastRenderedUpdateAt : false
+          return p && p.lastRenderedUpdateAt >= since && p.lastRenderedIds.includes(rid)
+            ? p.lastRenderedUpdateAt
+            : false
         },
         [id, sentAt] as const,
         { polling: 5, timeout: 10_000 },

@@ -15,9 +15,7 @@ export class ApiClient {
       body: JSON.stringify({ email, password }),
     })
     if (!res.ok) throw new Error(`sign-in as ${email} failed: ${res.status} ${await res.text()}`)
-    client.cookie = (res.headers.getSetCookie?.() ?? [])
-      .map((c) => c.split(';')[0])
-      .join('; ')
+    client.cookie = (res.headers.getSetCookie?.() ?? []).map((c) => c.split(';')[0]).join('; ')
     return client
   }
 

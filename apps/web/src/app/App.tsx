@@ -22,7 +22,9 @@ export function App() {
           <ProjectsPage />
         </Route>
         <Route path="/projects/:projectId">{(p) => <ProjectPage projectId={p.projectId} />}</Route>
-        <Route path="/assets/:assetId">{(p) => <AnnotatePage assetId={p.assetId} user={user} />}</Route>
+        <Route path="/assets/:assetId">
+          {(p) => <AnnotatePage assetId={p.assetId} user={user} />}
+        </Route>
         <Route>
           <p className="page">This page does not exist.</p>
         </Route>

@@ -16,7 +16,12 @@ export type Asset = {
 }
 export type Member = { userId: string; email: string; name: string; role: Role }
 export type ApiToken = { id: string; name: string; createdAt: string }
-export type LabelDraft = { name: string; color?: string; hotkey?: number | null; kinds?: RegionKind[] }
+export type LabelDraft = {
+  name: string
+  color?: string
+  hotkey?: number | null
+  kinds?: RegionKind[]
+}
 export type UploadRefusal = { fileName: string; code: string; message: string }
 
 /** An error answer from the API, with the server's code and, for bad input, the field path. */
@@ -32,7 +37,10 @@ export class ApiError extends Error {
 }
 
 /** Calls the API with the session cookie; JSON in, JSON out, errors as ApiError. */
-export async function api<T>(path: string, init: RequestInit & { json?: unknown } = {}): Promise<T> {
+export async function api<T>(
+  path: string,
+  init: RequestInit & { json?: unknown } = {},
+): Promise<T> {
   const { json, ...rest } = init
   const headers = new Headers(rest.headers)
   if (json !== undefined) headers.set('content-type', 'application/json')
@@ -46,8 +54,15 @@ export async function api<T>(path: string, init: RequestInit & { json?: unknown 
   const text = await res.text()
   const body: unknown = text ? safeJson(text) : undefined
   if (!res.ok) {
-    const err = (body as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error
-    throw new ApiError(res.status, err?.code ?? `http_${res.status}`, err?.message ?? res.statusText, err?.details)
+    const err = (
+      body as { error?: { code?: string; message?: string; details?: unknown } } | undefined
+    )?.error
+    throw new ApiError(
+      res.status,
+      err?.code ?? `http_${res.status}`,
+      err?.message ?? res.statusText,
+      err?.details,
+    )
   }
   return body as T
 }

@@ -1,26 +1,26 @@
-import {
-  addRegion,
-  deleteRegion,
-  isRegionKind,
-  parseGeometry,
-  updateRegion,
-  type Label,
-  type Region,
-  type RegionKind,
-} from '@concord/shared'
+import type { Label, Region } from '@concord/shared'
 import type { DocumentSession } from '../sync/document-session.ts'
-import { translateGeometry } from './geometry-edit.ts'
+import { readClipboard, writeClipboard } from './clipboard.ts'
 import { boundsOf, centreOf } from './hit-test.ts'
 import { drawOverlay, HANDLE_SCREEN_PX } from './overlay.ts'
 import { Presence, type PresenceState } from './presence.ts'
 import { UNKNOWN_LABEL_COLOUR } from './region-batches.ts'
+import { cycleId, labelForHotkey, labelForKind, RegionEdits } from './region-edits.ts'
 import { RegionStore, type RegionChange } from './region-store.ts'
+import { RenderProbe } from './render-probe.ts'
 import { Scene } from './scene.ts'
-import type { Command } from './shortcuts.ts'
 import { ToolSlots } from './tool-slots.ts'
 import type { NewShape, PointerInput, ToolContext, ToolEffect, ToolName } from './tools/types.ts'
-import { centreOn, fitToViewport, zoomAt, panBy, screenToImage, type Point, type Size, type ViewTransform } from './view-transform.ts'
-import { readClipboard, writeClipboard } from './clipboard.ts'
+import {
+  centreOn,
+  fitToViewport,
+  zoomAt,
+  panBy,
+  screenToImage,
+  type Point,
+  type Size,
+  type ViewTransform,
+} from './view-transform.ts'
 
 /** What React shows about the editor; a new object whenever any of it changes. */
 export type EditorSnapshot = {
@@ -33,16 +33,6 @@ export type EditorSnapshot = {
   hiddenCount: number
 }
 
-/** Figures the benchmark and browser tests read from `window.__concord`. */
-export type RenderProbe = {
-  renders: number
-  /** Wall-clock ms (performance.timeOrigin based) when a frame showing a document change ended. */
-  lastRenderedUpdateAt: number
-  lastRenderedIds: string[]
-  /** Main-thread ms of the last frame: flushing batches and overlay plus Pixi's render call. */
-  lastFrameMs: number
-}
-
 /** A press may miss a thin shape or a grip by this many screen pixels. */
 const HIT_SLOP_PX = 6
 
@@ -53,9 +43,9 @@ const HIT_SLOP_PX = 6
  */
 export class AnnotationEditor {
   readonly store: RegionStore
+  private readonly edits: RegionEdits
   readonly presence: Presence
-  readonly probe: RenderProbe = { renders: 0, lastRenderedUpdateAt: 0, lastRenderedIds: [], lastFrameMs: 0 }
-  private frameStart = 0
+  readonly probe = new RenderProbe()
   private scene: Scene | null = null
   private readonly tools = new ToolSlots()
   private view: ViewTransform = { x: 0, y: 0, scale: 1 }
@@ -69,7 +59,6 @@ export class AnnotationEditor {
   private overlayDirty = true
   private overlayScale = 0
   private pendingPreview: { id: string; geometry: Region['geometry'] } | null = null
-  private changedSinceRender = new Set<string>()
   private snapshot: EditorSnapshot
   private readonly listeners = new Set<() => void>()
   private destroyed = false
@@ -80,6 +69,7 @@ export class AnnotationEditor {
     readonly imageSize: Size,
   ) {
     this.store = new RegionStore(session.doc)
+    this.edits = new RegionEdits(session, user.id)
     this.store.subscribe(this.onRegionsChanged)
     this.presence = new Presence(session.awareness, user, 'select', () => this.markOverlay())
     this.snapshot = this.makeSnapshot(0)
@@ -115,7 +105,8 @@ export class AnnotationEditor {
   setLabels(labels: Label[]): void {
     this.labels = labels
     this.labelsById = new Map(labels.map((l) => [l.id, l]))
-    if (!this.activeLabelId || !this.labelsById.has(this.activeLabelId)) this.activeLabelId = labels[0]?.id ?? null
+    if (!this.activeLabelId || !this.labelsById.has(this.activeLabelId))
+      this.activeLabelId = labels[0]?.id ?? null
     for (const id of this.store.regions.keys()) this.placeRegion(id)
     this.scene?.requestRender()
     this.emit()
@@ -136,11 +127,10 @@ export class AnnotationEditor {
   /** Picks the label for the next shape and relabels the selection, as digit keys do. */
   chooseLabel(labelId: string): void {
     this.activeLabelId = labelId
-    const ids = this.selection.filter((id) => this.store.regions.has(id))
-    if (ids.length > 0) {
-      this.session.edit(() => ids.forEach((id) => updateRegion(this.session.doc, id, { labelId }, this.user.id)))
-      this.session.undoManager.stopCapturing()
-    }
+    this.edits.relabel(
+      this.selection.filter((id) => this.store.regions.has(id)),
+      labelId,
+    )
     this.emit()
   }
 
@@ -172,7 +162,11 @@ export class AnnotationEditor {
 
   // --- input --------------------------------------------------------------------------------
 
-  pointer(phase: 'down' | 'move' | 'up', screen: Point, mods: { alt: boolean; shift: boolean }): void {
+  pointer(
+    phase: 'down' | 'move' | 'up',
+    screen: Point,
+    mods: { alt: boolean; shift: boolean },
+  ): void {
     const input: PointerInput = { point: screenToImage(this.view, screen), ...mods }
     if (phase === 'move') this.presence.setCursor(input.point)
     this.applyEffects(this.tools[phase](input, this.toolContext()))
@@ -196,56 +190,42 @@ export class AnnotationEditor {
     this.scene?.resize(size)
   }
 
-  /** Runs a keyboard command; returns false for one the editor had no use for. */
-  command(cmd: Command): boolean {
-    const ctx = this.toolContext()
-    switch (cmd.type) {
-      case 'tool':
-        this.setTool(cmd.tool)
-        return true
-      case 'label': {
-        const label = this.labels.find((l) => l.hotkey === cmd.hotkey) ?? this.labels[cmd.hotkey - 1]
-        if (label) this.chooseLabel(label.id)
-        return !!label
-      }
-      case 'delete':
-        return this.deleteSelection()
-      case 'undo':
-        this.session.undoManager.undo()
-        return true
-      case 'redo':
-        this.session.undoManager.redo()
-        return true
-      case 'escape': {
-        const step = this.tools.cancel(ctx)
-        this.applyEffects(step.effects)
-        if (!step.handled && this.selection.length > 0) this.select([])
-        this.markOverlay()
-        return true
-      }
-      case 'finish':
-        this.applyEffects(this.tools.finish(ctx))
-        this.markOverlay()
-        return true
-      case 'nudge':
-        return this.nudge(cmd.dx, cmd.dy)
-      case 'cycle':
-        return this.cycle(cmd.step)
-      case 'fit':
-        this.fit()
-        return true
-      case 'hide':
-        return this.toggleHidden()
-      case 'toggleRegions':
-        this.setRegionsVisible(!this.regionsVisible)
-        return true
-      case 'copy':
-        return writeClipboard(this.selection.map((id) => this.store.regions.get(id)).filter((r) => !!r))
-      case 'paste':
-        return this.paste()
-      case 'help':
-        return false
-    }
+  undo(): void {
+    this.pendingPreview = null
+    this.session.undoManager.undo()
+  }
+
+  redo(): void {
+    this.session.undoManager.redo()
+  }
+
+  /** Escape: cancel the shape being drawn; with nothing to cancel, clear the selection. */
+  escape(): void {
+    const step = this.tools.cancel(this.toolContext())
+    this.applyEffects(step.effects)
+    if (!step.handled && this.selection.length > 0) this.select([])
+    this.markOverlay()
+  }
+
+  /** Enter: finish the shape being drawn. */
+  finish(): void {
+    this.applyEffects(this.tools.finish(this.toolContext()))
+    this.markOverlay()
+  }
+
+  /** Digit keys: the label with that hotkey (else the n-th); false when there is none. */
+  chooseHotkey(hotkey: number): boolean {
+    const label = labelForHotkey(this.labels, hotkey)
+    if (label) this.chooseLabel(label.id)
+    return !!label
+  }
+
+  toggleRegionsVisible(): void {
+    this.setRegionsVisible(!this.regionsVisible)
+  }
+
+  copySelection(): boolean {
+    return writeClipboard(this.selectedRegions())
   }
 
   destroy(): void {
@@ -256,7 +236,7 @@ export class AnnotationEditor {
     this.listeners.clear()
   }
 
-  // --- edits --------------------------------------------------------------------------------
+  // --- edits (public ones are what keys and buttons ask for) --------------------------------------------------------------------------------
 
   private applyEffects(effects: ToolEffect[]): void {
     for (const effect of effects) {
@@ -268,63 +248,39 @@ export class AnnotationEditor {
         this.scene?.requestRender()
       } else {
         this.pendingPreview = null
-        this.writeGeometry(effect.id, effect.geometry)
-        this.session.undoManager.stopCapturing()
+        this.edits.setGeometry(effect.id, effect.geometry)
+        this.edits.endStep()
       }
     }
   }
 
   private create(shape: NewShape): void {
-    const labelId = this.labelFor(shape.kind)
-    let id = ''
-    this.session.edit(() => {
-      id = addRegion(this.session.doc, { kind: shape.kind, labelId, geometry: shape.geometry }, this.user.id)
-    })
-    this.session.undoManager.stopCapturing()
-    this.select([id])
+    const labelId = labelForKind(this.labels, this.activeLabelId, shape.kind)
+    this.select([this.edits.create(shape.kind, labelId, shape.geometry)])
   }
 
-  private writeGeometry(id: string, geometry: Region['geometry']): void {
-    this.session.edit(() => updateRegion(this.session.doc, id, { geometry }, this.user.id))
-  }
-
-  /** The active label if it allows this kind, else the first label that does. */
-  private labelFor(kind: RegionKind): string {
-    const allows = (l: Label) => l.kinds.length === 0 || l.kinds.includes(kind)
-    const active = this.activeLabelId ? this.labelsById.get(this.activeLabelId) : undefined
-    if (active && allows(active)) return active.id
-    return this.labels.find(allows)?.id ?? this.activeLabelId ?? ''
-  }
-
-  private deleteSelection(): boolean {
+  deleteSelection(): boolean {
     if (this.selection.length === 0) return false
-    const ids = this.selection
-    this.session.edit(() => ids.forEach((id) => deleteRegion(this.session.doc, id)))
-    this.session.undoManager.stopCapturing()
+    this.edits.remove(this.selection)
     this.select([])
     return true
   }
 
-  private nudge(dx: number, dy: number): boolean {
-    const regions = this.selection.map((id) => this.store.regions.get(id)).filter((r) => !!r)
+  nudge(dx: number, dy: number): boolean {
+    const regions = this.selectedRegions()
     if (regions.length === 0) return false
-    this.session.edit(() => {
-      for (const r of regions) updateRegion(this.session.doc, r.id, { geometry: translateGeometry(r, dx, dy) }, this.user.id)
-    })
+    this.edits.nudge(regions, dx, dy)
     return true
   }
 
-  private cycle(step: 1 | -1): boolean {
+  cycle(step: 1 | -1): boolean {
     const ids = this.store.sortedIds().filter((id) => !this.hidden.has(id))
-    if (ids.length === 0) return false
-    const current = this.selection.length > 0 ? ids.indexOf(this.selection[this.selection.length - 1] ?? '') : -1
-    const next = current < 0 ? (step > 0 ? 0 : ids.length - 1) : (current + step + ids.length) % ids.length
-    const id = ids[next]
+    const id = cycleId(ids, this.selection[this.selection.length - 1], step)
     if (id) this.focusRegion(id)
-    return true
+    return id !== undefined
   }
 
-  private toggleHidden(): boolean {
+  toggleHidden(): boolean {
     if (this.selection.length === 0) {
       if (this.hidden.size === 0) return false
       this.hidden.clear()
@@ -340,20 +296,12 @@ export class AnnotationEditor {
     return true
   }
 
-  private paste(): boolean {
-    const copied = readClipboard()
-    if (copied.length === 0) return false
-    const ids: string[] = []
-    this.session.edit(() => {
-      for (const c of copied) {
-        if (!isRegionKind(c.kind)) continue
-        const geometry = parseGeometry(c.kind, c.geometry)
-        if (!geometry) continue
-        const labelId = this.labelsById.has(c.labelId) ? c.labelId : this.labelFor(c.kind)
-        ids.push(addRegion(this.session.doc, { kind: c.kind, labelId, geometry, attributes: c.attributes }, this.user.id))
-      }
-    })
-    this.session.undoManager.stopCapturing()
+  paste(): boolean {
+    const ids = this.edits.paste(readClipboard(), (c) =>
+      this.labelsById.has(c.labelId)
+        ? c.labelId
+        : labelForKind(this.labels, this.activeLabelId, c.kind),
+    )
     this.select(ids)
     return ids.length > 0
   }
@@ -363,7 +311,7 @@ export class AnnotationEditor {
   private readonly onRegionsChanged = (change: RegionChange) => {
     for (const id of change.changed) {
       this.placeRegion(id)
-      this.changedSinceRender.add(id)
+      this.probe.noteChange(id)
     }
     const pruned = this.selection.filter((id) => this.store.regions.has(id))
     if (pruned.length !== this.selection.length) this.select(pruned)
@@ -380,30 +328,23 @@ export class AnnotationEditor {
   private readonly beforeRender = () => {
     const scene = this.scene
     if (!scene) return
-    this.frameStart = performance.now()
+    this.probe.frameStarted()
     if (this.pendingPreview) {
       const { id, geometry } = this.pendingPreview
       this.pendingPreview = null
-      this.writeGeometry(id, geometry)
+      this.edits.setGeometry(id, geometry)
     }
     scene.batches.flush(this.store.regions, this.hidden)
     if (this.overlayDirty || this.overlayScale !== this.view.scale) this.redrawOverlay(scene)
     this.presence.position(this.view)
   }
 
-  private readonly afterRender = () => {
-    this.probe.renders++
-    this.probe.lastFrameMs = performance.now() - this.frameStart
-    if (this.changedSinceRender.size > 0) {
-      this.probe.lastRenderedUpdateAt = performance.timeOrigin + performance.now()
-      this.probe.lastRenderedIds = [...this.changedSinceRender]
-      this.changedSinceRender.clear()
-    }
-  }
+  private readonly afterRender = () => this.probe.frameEnded()
 
   private redrawOverlay(scene: Scene): void {
     const regions = this.store.regions
-    const pick = (ids: readonly string[]) => ids.map((id) => regions.get(id)).filter((r): r is Region => !!r)
+    const pick = (ids: readonly string[]) =>
+      ids.map((id) => regions.get(id)).filter((r): r is Region => !!r)
     drawOverlay(scene.overlay, {
       scale: this.view.scale,
       selected: pick(this.selection),
@@ -433,9 +374,14 @@ export class AnnotationEditor {
     return Math.max(2, Math.min(this.imageSize.width, this.imageSize.height) / 250)
   }
 
+  private selectedRegions(): Region[] {
+    return this.selection.map((id) => this.store.regions.get(id)).filter((r) => !!r)
+  }
+
   private toolContext(): ToolContext {
     const all = this.store.regions
-    const regions = this.hidden.size === 0 ? all : new Map([...all].filter(([id]) => !this.hidden.has(id)))
+    const regions =
+      this.hidden.size === 0 ? all : new Map([...all].filter(([id]) => !this.hidden.has(id)))
     return {
       regions,
       selection: this.selection,

@@ -24,16 +24,29 @@ export function boxHandlePosition(g: BboxGeometry, handle: BoxHandle): Point {
 /** The grab points a region offers in the select tool. */
 export function handlesOf(region: Region): Handle[] {
   if (region.kind === 'bbox') {
-    return BOX_HANDLES.map((handle) => ({ type: 'box', handle, at: boxHandlePosition(region.geometry, handle) }))
+    return BOX_HANDLES.map((handle) => ({
+      type: 'box',
+      handle,
+      at: boxHandlePosition(region.geometry, handle),
+    }))
   }
   if (region.kind === 'polygon' || region.kind === 'polyline') {
     const points = region.geometry.points
-    const handles: Handle[] = points.map(([x, y], index) => ({ type: 'vertex', index, at: { x, y } }))
+    const handles: Handle[] = points.map(([x, y], index) => ({
+      type: 'vertex',
+      index,
+      at: { x, y },
+    }))
     const edges = region.kind === 'polygon' ? points.length : points.length - 1
     for (let index = 0; index < edges; index++) {
       const a = points[index]
       const b = points[(index + 1) % points.length]
-      if (a && b) handles.push({ type: 'midpoint', index, at: { x: (a[0] + b[0]) / 2, y: (a[1] + b[1]) / 2 } })
+      if (a && b)
+        handles.push({
+          type: 'midpoint',
+          index,
+          at: { x: (a[0] + b[0]) / 2, y: (a[1] + b[1]) / 2 },
+        })
     }
     return handles
   }
@@ -47,8 +60,16 @@ export function handlesOf(region: Region): Handle[] {
 export function pickHandle(region: Region, p: Point, tolerance: number): Handle | null {
   const handles = handlesOf(region)
   return (
-    nearest(handles.filter((h) => h.type !== 'midpoint'), p, tolerance) ??
-    nearest(handles.filter((h) => h.type === 'midpoint'), p, tolerance)
+    nearest(
+      handles.filter((h) => h.type !== 'midpoint'),
+      p,
+      tolerance,
+    ) ??
+    nearest(
+      handles.filter((h) => h.type === 'midpoint'),
+      p,
+      tolerance,
+    )
   )
 }
 
@@ -109,22 +130,39 @@ export function resizeBox(g: BboxGeometry, handle: BoxHandle, p: Point): BboxGeo
 
 /** A box spanning two corners in any order. */
 export function boxFromCorners(a: Point, b: Point): BboxGeometry {
-  return { x: Math.min(a.x, b.x), y: Math.min(a.y, b.y), w: Math.abs(b.x - a.x), h: Math.abs(b.y - a.y) }
+  return {
+    x: Math.min(a.x, b.x),
+    y: Math.min(a.y, b.y),
+    w: Math.abs(b.x - a.x),
+    h: Math.abs(b.y - a.y),
+  }
 }
 
-export function moveVertex(points: readonly [number, number][], index: number, p: Point): [number, number][] {
+export function moveVertex(
+  points: readonly [number, number][],
+  index: number,
+  p: Point,
+): [number, number][] {
   return points.map((q, i) => (i === index ? [p.x, p.y] : q))
 }
 
 /** Inserts a vertex after `edgeIndex`, on the edge from vertex edgeIndex to the next. */
-export function insertVertex(points: readonly [number, number][], edgeIndex: number, p: Point): [number, number][] {
+export function insertVertex(
+  points: readonly [number, number][],
+  edgeIndex: number,
+  p: Point,
+): [number, number][] {
   const out = points.slice()
   out.splice(edgeIndex + 1, 0, [p.x, p.y])
   return out
 }
 
 /** Removes a vertex unless that would leave fewer than `min` points (3 for a polygon). */
-export function removeVertex(points: readonly [number, number][], index: number, min: number): [number, number][] | null {
+export function removeVertex(
+  points: readonly [number, number][],
+  index: number,
+  min: number,
+): [number, number][] | null {
   if (points.length <= min) return null
   return points.filter((_, i) => i !== index)
 }

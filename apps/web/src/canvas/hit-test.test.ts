@@ -6,7 +6,16 @@ describe('hit testing', () => {
   const big = region('big', { kind: 'bbox', geometry: { x: 0, y: 0, w: 100, h: 100 } })
   const small = region('small', { kind: 'bbox', geometry: { x: 10, y: 10, w: 20, h: 20 } })
   const dot = region('dot', { kind: 'point', geometry: { x: 15, y: 15 } })
-  const triangle = region('tri', { kind: 'polygon', geometry: { points: [[200, 0], [300, 0], [200, 100]] } })
+  const triangle = region('tri', {
+    kind: 'polygon',
+    geometry: {
+      points: [
+        [200, 0],
+        [300, 0],
+        [200, 100],
+      ],
+    },
+  })
 
   it('picks the smallest region under the pointer so nested boxes stay reachable', () => {
     expect(pickRegion([big, small], { x: 15, y: 25 }, 1)?.id).toBe('small')
@@ -28,13 +37,21 @@ describe('hit testing', () => {
   })
 
   it('tells inside from outside for a concave ring', () => {
-    const ring: [number, number][] = [[0, 0], [10, 0], [10, 10], [5, 5], [0, 10]]
+    const ring: [number, number][] = [
+      [0, 0],
+      [10, 0],
+      [10, 10],
+      [5, 5],
+      [0, 10],
+    ]
     expect(pointInRing({ x: 5, y: 8 }, ring)).toBe(false)
     expect(pointInRing({ x: 5, y: 2 }, ring)).toBe(true)
   })
 
   it('bounds a rotated box by its rotated corners', () => {
-    const b = boundsOf(region('r', { kind: 'rbox', geometry: { cx: 0, cy: 0, w: 2, h: 2, angle: 45 } }))
+    const b = boundsOf(
+      region('r', { kind: 'rbox', geometry: { cx: 0, cy: 0, w: 2, h: 2, angle: 45 } }),
+    )
     expect(b?.maxX).toBeCloseTo(Math.SQRT2)
   })
 })

@@ -17,7 +17,12 @@ export function boundsOf(region: Region): Bounds | null {
     case 'polyline':
       return boundsOfPoints(region.geometry.points)
     case 'point':
-      return { minX: region.geometry.x, minY: region.geometry.y, maxX: region.geometry.x, maxY: region.geometry.y }
+      return {
+        minX: region.geometry.x,
+        minY: region.geometry.y,
+        maxX: region.geometry.x,
+        maxY: region.geometry.y,
+      }
     case 'keypoints':
       return boundsOfPoints(region.geometry.points.map((p) => [p.x, p.y] as [number, number]))
     case 'mask':
@@ -30,7 +35,13 @@ export function centreOf(bounds: Bounds): Point {
 }
 
 /** Corners of a rotated box, clockwise from the top-left before rotation. */
-export function rboxCorners(g: { cx: number; cy: number; w: number; h: number; angle: number }): [number, number][] {
+export function rboxCorners(g: {
+  cx: number
+  cy: number
+  w: number
+  h: number
+  angle: number
+}): [number, number][] {
   const a = (g.angle * Math.PI) / 180
   const cos = Math.cos(a)
   const sin = Math.sin(a)
@@ -71,11 +82,16 @@ export function pointInRing(p: Point, ring: readonly (readonly [number, number])
   return inside
 }
 
-export function distanceToSegment(p: Point, a: readonly [number, number], b: readonly [number, number]): number {
+export function distanceToSegment(
+  p: Point,
+  a: readonly [number, number],
+  b: readonly [number, number],
+): number {
   const dx = b[0] - a[0]
   const dy = b[1] - a[1]
   const length2 = dx * dx + dy * dy
-  const t = length2 === 0 ? 0 : Math.max(0, Math.min(1, ((p.x - a[0]) * dx + (p.y - a[1]) * dy) / length2))
+  const t =
+    length2 === 0 ? 0 : Math.max(0, Math.min(1, ((p.x - a[0]) * dx + (p.y - a[1]) * dy) / length2))
   return Math.hypot(p.x - (a[0] + t * dx), p.y - (a[1] + t * dy))
 }
 
@@ -87,7 +103,10 @@ export function regionContains(region: Region, p: Point, tolerance: number): boo
     case 'rbox':
       return pointInRing(p, rboxCorners(region.geometry))
     case 'polygon':
-      return pointInRing(p, region.geometry.points) || nearPath(p, region.geometry.points, tolerance, true)
+      return (
+        pointInRing(p, region.geometry.points) ||
+        nearPath(p, region.geometry.points, tolerance, true)
+      )
     case 'polyline':
       return nearPath(p, region.geometry.points, tolerance, false)
     case 'point':
@@ -101,11 +120,19 @@ export function regionContains(region: Region, p: Point, tolerance: number): boo
 
 function bboxContains(g: BboxGeometry, p: Point, tolerance: number): boolean {
   return (
-    p.x >= g.x - tolerance && p.x <= g.x + g.w + tolerance && p.y >= g.y - tolerance && p.y <= g.y + g.h + tolerance
+    p.x >= g.x - tolerance &&
+    p.x <= g.x + g.w + tolerance &&
+    p.y >= g.y - tolerance &&
+    p.y <= g.y + g.h + tolerance
   )
 }
 
-function nearPath(p: Point, points: readonly (readonly [number, number])[], tolerance: number, closed: boolean): boolean {
+function nearPath(
+  p: Point,
+  points: readonly (readonly [number, number])[],
+  tolerance: number,
+  closed: boolean,
+): boolean {
   const n = points.length
   const segments = closed ? n : n - 1
   for (let i = 0; i < segments; i++) {
@@ -130,7 +157,13 @@ export function pickRegion(regions: Iterable<Region>, p: Point, tolerance: numbe
   for (const region of regions) {
     const b = boundsOf(region)
     if (!b) continue
-    if (p.x < b.minX - tolerance || p.x > b.maxX + tolerance || p.y < b.minY - tolerance || p.y > b.maxY + tolerance) continue
+    if (
+      p.x < b.minX - tolerance ||
+      p.x > b.maxX + tolerance ||
+      p.y < b.minY - tolerance ||
+      p.y > b.maxY + tolerance
+    )
+      continue
     if (!regionContains(region, p, tolerance)) continue
     const area = region.kind === 'point' ? -1 : areaOf(b)
     if (area < bestArea) {

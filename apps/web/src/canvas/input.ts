@@ -1,4 +1,5 @@
 import type { AnnotationEditor } from './editor.ts'
+import { runCommand } from './commands.ts'
 import { resolveShortcut } from './shortcuts.ts'
 import { wheelZoomFactor } from './view-transform.ts'
 
@@ -7,7 +8,11 @@ import { wheelZoomFactor } from './view-transform.ts'
  * go to the active tool unless they pan (Space held, or the middle button); the wheel zooms at
  * the cursor. Returns a function that removes every listener.
  */
-export function bindInput(host: HTMLElement, editor: AnnotationEditor, onHelp: () => void): () => void {
+export function bindInput(
+  host: HTMLElement,
+  editor: AnnotationEditor,
+  onHelp: () => void,
+): () => void {
   let spaceHeld = false
   let panning: { pointerId: number; x: number; y: number } | null = null
 
@@ -63,7 +68,13 @@ export function bindInput(host: HTMLElement, editor: AnnotationEditor, onHelp: (
       e.preventDefault()
       return
     }
-    const cmd = resolveShortcut({ key: e.key, ctrl: e.ctrlKey, meta: e.metaKey, shift: e.shiftKey, alt: e.altKey })
+    const cmd = resolveShortcut({
+      key: e.key,
+      ctrl: e.ctrlKey,
+      meta: e.metaKey,
+      shift: e.shiftKey,
+      alt: e.altKey,
+    })
     if (!cmd) return
     if (cmd.type === 'help') {
       onHelp()
@@ -71,7 +82,7 @@ export function bindInput(host: HTMLElement, editor: AnnotationEditor, onHelp: (
       return
     }
     // Tab must never move focus out of the canvas, even with no region to step to.
-    if (editor.command(cmd) || cmd.type === 'cycle') e.preventDefault()
+    if (runCommand(editor, cmd) || cmd.type === 'cycle') e.preventDefault()
   }
 
   const onKeyUp = (e: KeyboardEvent) => {
@@ -82,7 +93,9 @@ export function bindInput(host: HTMLElement, editor: AnnotationEditor, onHelp: (
 
   const onLeave = () => editor.pointerLeft()
   const onContextMenu = (e: Event) => e.preventDefault()
-  const resize = new ResizeObserver(() => editor.resize({ width: host.clientWidth, height: host.clientHeight }))
+  const resize = new ResizeObserver(() =>
+    editor.resize({ width: host.clientWidth, height: host.clientHeight }),
+  )
 
   host.addEventListener('pointerdown', onPointerDown)
   host.addEventListener('pointermove', onPointerMove)

@@ -31,7 +31,8 @@ export function drawOverlay(g: Graphics, o: OverlayInput): void {
 
   for (const remote of o.remoteSelections) {
     for (const region of remote.regions) traceRegion(g, region, o.pointRadius)
-    if (remote.regions.length > 0) g.stroke({ color: remote.colour, width: 3 / o.scale, alpha: 0.9 })
+    if (remote.regions.length > 0)
+      g.stroke({ color: remote.colour, width: 3 / o.scale, alpha: 0.9 })
   }
 
   for (const region of o.selected) traceRegion(g, region, o.pointRadius)

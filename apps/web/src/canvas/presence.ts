@@ -105,14 +105,16 @@ export class Presence {
         el = document.createElement('div')
         el.className = 'remote-cursor'
         el.dataset.testid = 'remote-cursor'
-        el.innerHTML = '<svg width="14" height="20" viewBox="0 0 14 20"><path d="M0 0 L0 16 L4 12 L7 19 L9 18 L6 11 L12 11 Z"/></svg><span></span>'
+        el.innerHTML =
+          '<svg width="14" height="20" viewBox="0 0 14 20"><path d="M0 0 L0 16 L4 12 L7 19 L9 18 L6 11 L12 11 Z"/></svg><span></span>'
         this.layer.append(el)
         this.cursorElements.set(peer.clientId, el)
       }
       el.style.setProperty('--peer-colour', peer.state.user.color)
       el.dataset.userName = peer.state.user.name
       const label = el.querySelector('span')
-      if (label && label.textContent !== peer.state.user.name) label.textContent = peer.state.user.name
+      if (label && label.textContent !== peer.state.user.name)
+        label.textContent = peer.state.user.name
     }
   }
 }
@@ -123,10 +125,13 @@ export function parsePresence(raw: unknown): PresenceState | null {
   const r = raw as Record<string, unknown>
   const user = r.user as Record<string, unknown> | undefined
   if (!user || typeof user.name !== 'string' || typeof user.id !== 'string') return null
-  const color = typeof user.color === 'string' && /^#[0-9a-fA-F]{6}$/.test(user.color) ? user.color : '#888888'
+  const color =
+    typeof user.color === 'string' && /^#[0-9a-fA-F]{6}$/.test(user.color) ? user.color : '#888888'
   const c = r.cursor as Record<string, unknown> | null | undefined
   const cursor = c && typeof c.x === 'number' && typeof c.y === 'number' ? { x: c.x, y: c.y } : null
-  const selection = Array.isArray(r.selection) ? r.selection.filter((s): s is string => typeof s === 'string') : []
+  const selection = Array.isArray(r.selection)
+    ? r.selection.filter((s): s is string => typeof s === 'string')
+    : []
   const tool = typeof r.tool === 'string' ? (r.tool as ToolName) : 'select'
   return { user: { id: user.id, name: user.name, color }, cursor, selection, tool }
 }

@@ -21,7 +21,10 @@ const BUCKETS_PER_COLOUR = 16
  */
 export class RegionBatches {
   readonly container = new Container()
-  private readonly buckets = new Map<string, { graphics: Graphics; ids: Set<string>; colour: string }>()
+  private readonly buckets = new Map<
+    string,
+    { graphics: Graphics; ids: Set<string>; colour: string }
+  >()
   private readonly bucketOf = new Map<string, string>()
   private readonly dirty = new Set<string>()
 

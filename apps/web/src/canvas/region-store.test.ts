@@ -12,7 +12,11 @@ describe('region store', () => {
     const seen: string[][] = []
     store.subscribe((c) => seen.push([...c.changed]))
 
-    const id = addRegion(theirs, { kind: 'bbox', labelId: 'cat', geometry: { x: 1, y: 2, w: 3, h: 4 } }, 'bob')
+    const id = addRegion(
+      theirs,
+      { kind: 'bbox', labelId: 'cat', geometry: { x: 1, y: 2, w: 3, h: 4 } },
+      'bob',
+    )
     expect(store.regions.get(id)?.geometry).toEqual({ x: 1, y: 2, w: 3, h: 4 })
 
     updateRegion(theirs, id, { labelId: 'dog' }, 'bob')

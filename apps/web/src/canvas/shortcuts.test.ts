@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { resolveShortcut, SHORTCUT_HELP, type KeyInput } from './shortcuts.ts'
 
-const key = (k: string, mods: Partial<KeyInput> = {}): KeyInput => ({ key: k, ctrl: false, meta: false, shift: false, alt: false, ...mods })
+const key = (k: string, mods: Partial<KeyInput> = {}): KeyInput => ({
+  key: k,
+  ctrl: false,
+  meta: false,
+  shift: false,
+  alt: false,
+  ...mods,
+})
 
 describe('keyboard shortcuts', () => {
   it('maps the habits of other labelling tools', () => {
@@ -20,7 +27,11 @@ describe('keyboard shortcuts', () => {
 
   it('nudges by one pixel and by ten with Shift', () => {
     expect(resolveShortcut(key('ArrowLeft'))).toEqual({ type: 'nudge', dx: -1, dy: 0 })
-    expect(resolveShortcut(key('ArrowDown', { shift: true }))).toEqual({ type: 'nudge', dx: 0, dy: 10 })
+    expect(resolveShortcut(key('ArrowDown', { shift: true }))).toEqual({
+      type: 'nudge',
+      dx: 0,
+      dy: 10,
+    })
   })
 
   it('leaves 0 and unknown keys alone', () => {
@@ -30,7 +41,22 @@ describe('keyboard shortcuts', () => {
 
   it('lists every command kind in the help overlay', () => {
     const text = SHORTCUT_HELP.map((s) => s.keys).join(' ')
-    for (const k of ['1 – 9', 'Delete', 'Ctrl+Z', 'Ctrl+Y', 'Escape', 'Enter', 'Arrow', 'Tab', 'Space', 'Wheel', '?', 'F', 'H', 'Shift+H']) {
+    for (const k of [
+      '1 – 9',
+      'Delete',
+      'Ctrl+Z',
+      'Ctrl+Y',
+      'Escape',
+      'Enter',
+      'Arrow',
+      'Tab',
+      'Space',
+      'Wheel',
+      '?',
+      'F',
+      'H',
+      'Shift+H',
+    ]) {
       expect(text).toContain(k)
     }
   })

@@ -22,7 +22,12 @@ export type Command =
 export type KeyInput = { key: string; ctrl: boolean; meta: boolean; shift: boolean; alt: boolean }
 
 /** Tool keys, one letter each. */
-export const TOOL_KEYS: Record<ToolName, string> = { select: 'v', box: 'b', polygon: 'p', point: 'd' }
+export const TOOL_KEYS: Record<ToolName, string> = {
+  select: 'v',
+  box: 'b',
+  polygon: 'p',
+  point: 'd',
+}
 
 /** Arrow-key nudge: one pixel, ten with Shift (the habit other labelling tools taught). */
 const NUDGE = 1
@@ -74,10 +79,19 @@ export function resolveShortcut(e: KeyInput): Command | null {
 
 /** The list the `?` overlay shows; kept beside the keymap so the two cannot drift apart. */
 export const SHORTCUT_HELP: readonly { keys: string; action: string }[] = [
-  { keys: '1 – 9', action: 'Pick a label (relabels the selection, or sets the label for the next shape)' },
-  { keys: `${TOOL_KEYS.select.toUpperCase()}`, action: 'Select tool: click to select, drag to move or resize' },
+  {
+    keys: '1 – 9',
+    action: 'Pick a label (relabels the selection, or sets the label for the next shape)',
+  },
+  {
+    keys: `${TOOL_KEYS.select.toUpperCase()}`,
+    action: 'Select tool: click to select, drag to move or resize',
+  },
   { keys: `${TOOL_KEYS.box.toUpperCase()}`, action: 'Box tool: drag from corner to corner' },
-  { keys: `${TOOL_KEYS.polygon.toUpperCase()}`, action: 'Polygon tool: click vertices, click the first one or press Enter to close' },
+  {
+    keys: `${TOOL_KEYS.polygon.toUpperCase()}`,
+    action: 'Polygon tool: click vertices, click the first one or press Enter to close',
+  },
   { keys: `${TOOL_KEYS.point.toUpperCase()}`, action: 'Point tool: click to place' },
   { keys: 'Delete / Backspace', action: 'Delete the selected regions' },
   { keys: 'Ctrl+Z', action: 'Undo your last edit (never a colleague’s)' },

@@ -1,13 +1,27 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { centreOn, fitToViewport, imageToScreen, MAX_SCALE, screenToImage, zoomAt } from './view-transform.ts'
+import {
+  centreOn,
+  fitToViewport,
+  imageToScreen,
+  MAX_SCALE,
+  screenToImage,
+  zoomAt,
+} from './view-transform.ts'
 
 describe('view transform', () => {
   it('keeps the image point under the cursor fixed while zooming', () => {
     fc.assert(
       fc.property(
-        fc.record({ x: fc.double({ min: -1e4, max: 1e4, noNaN: true }), y: fc.double({ min: -1e4, max: 1e4, noNaN: true }), scale: fc.double({ min: 0.05, max: 20, noNaN: true }) }),
-        fc.record({ x: fc.double({ min: 0, max: 2000, noNaN: true }), y: fc.double({ min: 0, max: 2000, noNaN: true }) }),
+        fc.record({
+          x: fc.double({ min: -1e4, max: 1e4, noNaN: true }),
+          y: fc.double({ min: -1e4, max: 1e4, noNaN: true }),
+          scale: fc.double({ min: 0.05, max: 20, noNaN: true }),
+        }),
+        fc.record({
+          x: fc.double({ min: 0, max: 2000, noNaN: true }),
+          y: fc.double({ min: 0, max: 2000, noNaN: true }),
+        }),
         fc.double({ min: 0.5, max: 2, noNaN: true }),
         (view, anchor, factor) => {
           const before = screenToImage(view, anchor)

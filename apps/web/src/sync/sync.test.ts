@@ -21,7 +21,9 @@ describe('save status', () => {
 
   it('is offline once disconnected, connecting before the first connection', () => {
     expect(computeSaveStatus({ ...base, connected: false })).toBe('offline')
-    expect(computeSaveStatus({ ...base, connected: false, everConnected: false })).toBe('connecting')
+    expect(computeSaveStatus({ ...base, connected: false, everConnected: false })).toBe(
+      'connecting',
+    )
   })
 })
 
@@ -29,7 +31,11 @@ describe('throttle', () => {
   it('delivers the first call at once and the latest of a burst at the end of the interval', () => {
     vi.useFakeTimers()
     const calls: number[] = []
-    const t = throttle((n: number) => calls.push(n), 33, () => Date.now())
+    const t = throttle(
+      (n: number) => calls.push(n),
+      33,
+      () => Date.now(),
+    )
     t.call(1)
     t.call(2)
     t.call(3)

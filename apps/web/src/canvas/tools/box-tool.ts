@@ -24,7 +24,10 @@ export const boxTool: Tool<BoxToolState> = {
     const geometry = boxFromCorners(state.anchor, clampToImage(input.point, ctx.imageSize))
     const minSide = ctx.tolerance / 2
     if (geometry.w < minSide || geometry.h < minSide) return stay(boxTool.initial)
-    return { state: boxTool.initial, effects: [{ type: 'create', shape: { kind: 'bbox', geometry } }] }
+    return {
+      state: boxTool.initial,
+      effects: [{ type: 'create', shape: { kind: 'bbox', geometry } }],
+    }
   },
   finish: (state) => stay(state),
   cancel(state) {

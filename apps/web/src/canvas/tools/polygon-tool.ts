@@ -32,16 +32,28 @@ export const polygonTool: Tool<PolygonToolState> = {
   },
   draft(state) {
     if (state.points.length === 0) return null
-    return { kind: 'polygon', points: state.points, cursor: state.cursor, closable: state.points.length >= 3 }
+    return {
+      kind: 'polygon',
+      points: state.points,
+      cursor: state.cursor,
+      closable: state.points.length >= 3,
+    }
   },
 }
 
 function closesOnFirst(state: PolygonToolState, p: Point, ctx: ToolContext): boolean {
   const first = state.points[0]
-  return state.points.length >= 3 && !!first && Math.hypot(first[0] - p.x, first[1] - p.y) <= ctx.tolerance
+  return (
+    state.points.length >= 3 &&
+    !!first &&
+    Math.hypot(first[0] - p.x, first[1] - p.y) <= ctx.tolerance
+  )
 }
 
 function close(state: PolygonToolState): ToolStep<PolygonToolState> {
   if (state.points.length < 3) return stay(state)
-  return { state: EMPTY, effects: [{ type: 'create', shape: { kind: 'polygon', geometry: { points: state.points } } }] }
+  return {
+    state: EMPTY,
+    effects: [{ type: 'create', shape: { kind: 'polygon', geometry: { points: state.points } } }],
+  }
 }

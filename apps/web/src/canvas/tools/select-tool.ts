@@ -17,7 +17,14 @@ type Grab = { kind: 'body' } | { kind: 'handle'; handle: Handle }
 
 export type SelectToolState =
   | { phase: 'idle' }
-  | { phase: 'pressing'; region: Region; grab: Grab; start: Point; moved: boolean; last: Region['geometry'] }
+  | {
+      phase: 'pressing'
+      region: Region
+      grab: Grab
+      start: Point
+      moved: boolean
+      last: Region['geometry']
+    }
 
 const IDLE: SelectToolState = { phase: 'idle' }
 
@@ -30,7 +37,8 @@ export const selectTool: Tool<SelectToolState> = {
   name: 'select',
   initial: IDLE,
   down(_state, input, ctx) {
-    const selected = ctx.selection.length === 1 ? ctx.regions.get(ctx.selection[0] ?? '') : undefined
+    const selected =
+      ctx.selection.length === 1 ? ctx.regions.get(ctx.selection[0] ?? '') : undefined
     const handle = selected ? pickHandle(selected, input.point, ctx.tolerance) : null
     if (selected && handle) return pressHandle(selected, handle, input)
 
@@ -42,9 +50,19 @@ export const selectTool: Tool<SelectToolState> = {
         : [...ctx.selection, hit.id]
       return { state: IDLE, effects: [{ type: 'select', ids }] }
     }
-    const effects: ToolEffect[] = ctx.selection.includes(hit.id) && ctx.selection.length === 1 ? [] : [{ type: 'select', ids: [hit.id] }]
+    const effects: ToolEffect[] =
+      ctx.selection.includes(hit.id) && ctx.selection.length === 1
+        ? []
+        : [{ type: 'select', ids: [hit.id] }]
     return {
-      state: { phase: 'pressing', region: hit, grab: { kind: 'body' }, start: input.point, moved: false, last: hit.geometry },
+      state: {
+        phase: 'pressing',
+        region: hit,
+        grab: { kind: 'body' },
+        start: input.point,
+        moved: false,
+        last: hit.geometry,
+      },
       effects,
     }
   },
@@ -65,26 +83,39 @@ export const selectTool: Tool<SelectToolState> = {
     const changed = state.moved || state.last !== state.region.geometry
     return {
       state: IDLE,
-      effects: changed ? [{ type: 'update', id: state.region.id, geometry: state.last, phase: 'commit' }] : [],
+      effects: changed
+        ? [{ type: 'update', id: state.region.id, geometry: state.last, phase: 'commit' }]
+        : [],
     }
   },
   finish: (state) => stay(state),
   cancel(state) {
-    if (state.phase !== 'pressing' || !state.moved) return { ...stay(IDLE), handled: state.phase === 'pressing' }
+    if (state.phase !== 'pressing' || !state.moved)
+      return { ...stay(IDLE), handled: state.phase === 'pressing' }
     // Put the region back where the gesture found it.
     return {
       state: IDLE,
-      effects: [{ type: 'update', id: state.region.id, geometry: state.region.geometry, phase: 'commit' }],
+      effects: [
+        { type: 'update', id: state.region.id, geometry: state.region.geometry, phase: 'commit' },
+      ],
       handled: true,
     }
   },
   draft: () => null,
 }
 
-function pressHandle(region: Region, handle: Handle, input: PointerInput): ReturnType<Tool<SelectToolState>['down']> {
+function pressHandle(
+  region: Region,
+  handle: Handle,
+  input: PointerInput,
+): ReturnType<Tool<SelectToolState>['down']> {
   const polygonal = region.kind === 'polygon' || region.kind === 'polyline'
   if (handle.type === 'vertex' && input.alt && polygonal) {
-    const points = removeVertex(region.geometry.points, handle.index, region.kind === 'polygon' ? 3 : 2)
+    const points = removeVertex(
+      region.geometry.points,
+      handle.index,
+      region.kind === 'polygon' ? 3 : 2,
+    )
     if (!points) return stay(IDLE)
     const geometry = { ...region.geometry, points }
     return { state: IDLE, effects: [{ type: 'update', id: region.id, geometry, phase: 'commit' }] }
@@ -93,22 +124,39 @@ function pressHandle(region: Region, handle: Handle, input: PointerInput): Retur
     // The new vertex becomes an ordinary vertex handle that this same press drags.
     const points = insertVertex(region.geometry.points, handle.index, handle.at)
     const inserted = { ...region, geometry: { ...region.geometry, points } } as Region
-    const grab: Grab = { kind: 'handle', handle: { type: 'vertex', index: handle.index + 1, at: handle.at } }
+    const grab: Grab = {
+      kind: 'handle',
+      handle: { type: 'vertex', index: handle.index + 1, at: handle.at },
+    }
     return {
-      state: { phase: 'pressing', region: inserted, grab, start: input.point, moved: false, last: inserted.geometry },
+      state: {
+        phase: 'pressing',
+        region: inserted,
+        grab,
+        start: input.point,
+        moved: false,
+        last: inserted.geometry,
+      },
       effects: [{ type: 'update', id: region.id, geometry: inserted.geometry, phase: 'preview' }],
     }
   }
-  return stay({ phase: 'pressing', region, grab: { kind: 'handle', handle }, start: input.point, moved: false, last: region.geometry })
+  return stay({
+    phase: 'pressing',
+    region,
+    grab: { kind: 'handle', handle },
+    start: input.point,
+    moved: false,
+    last: region.geometry,
+  })
 }
 
 function dragged(region: Region, grab: Grab, p: Point, dx: number, dy: number): Region['geometry'] {
   if (grab.kind === 'body') return translateGeometry(region, dx, dy)
   const handle = grab.handle
-  if (handle.type === 'box' && region.kind === 'bbox') return resizeBox(region.geometry, handle.handle, p)
+  if (handle.type === 'box' && region.kind === 'bbox')
+    return resizeBox(region.geometry, handle.handle, p)
   if (handle.type === 'vertex' && (region.kind === 'polygon' || region.kind === 'polyline')) {
     return { ...region.geometry, points: moveVertex(region.geometry.points, handle.index, p) }
   }
   return region.geometry
 }
-

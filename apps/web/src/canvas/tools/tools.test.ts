@@ -28,7 +28,9 @@ describe('box tool', () => {
     s = boxTool.move(s, at(50, 60), ctx()).state
     expect(boxTool.draft(s)).toEqual({ kind: 'bbox', geometry: { x: 10, y: 20, w: 40, h: 40 } })
     const step = boxTool.up(s, at(50, 60), ctx())
-    expect(step.effects).toEqual([{ type: 'create', shape: { kind: 'bbox', geometry: { x: 10, y: 20, w: 40, h: 40 } } }])
+    expect(step.effects).toEqual([
+      { type: 'create', shape: { kind: 'bbox', geometry: { x: 10, y: 20, w: 40, h: 40 } } },
+    ])
     expect(boxTool.draft(step.state)).toBeNull()
   })
 
@@ -56,31 +58,88 @@ describe('polygon tool', () => {
     points.reduce((s, [x, y]) => polygonTool.down(s, at(x, y), ctx()).state, polygonTool.initial)
 
   it('closes the polygon when the first vertex is clicked again', () => {
-    const s = clicks([[0, 0], [100, 0], [100, 100]])
+    const s = clicks([
+      [0, 0],
+      [100, 0],
+      [100, 100],
+    ])
     const step = polygonTool.down(s, at(1, 1), ctx())
-    expect(step.effects).toEqual([{ type: 'create', shape: { kind: 'polygon', geometry: { points: [[0, 0], [100, 0], [100, 100]] } } }])
+    expect(step.effects).toEqual([
+      {
+        type: 'create',
+        shape: {
+          kind: 'polygon',
+          geometry: {
+            points: [
+              [0, 0],
+              [100, 0],
+              [100, 100],
+            ],
+          },
+        },
+      },
+    ])
     expect(polygonTool.draft(step.state)).toBeNull()
   })
 
   it('closes on Enter only once it has three vertices', () => {
-    expect(polygonTool.finish(clicks([[0, 0], [100, 0]]), ctx()).effects).toEqual([])
-    expect(polygonTool.finish(clicks([[0, 0], [100, 0], [0, 100]]), ctx()).effects).toHaveLength(1)
+    expect(
+      polygonTool.finish(
+        clicks([
+          [0, 0],
+          [100, 0],
+        ]),
+        ctx(),
+      ).effects,
+    ).toEqual([])
+    expect(
+      polygonTool.finish(
+        clicks([
+          [0, 0],
+          [100, 0],
+          [0, 100],
+        ]),
+        ctx(),
+      ).effects,
+    ).toHaveLength(1)
   })
 
   it('escape throws the unfinished polygon away', () => {
-    const step = polygonTool.cancel(clicks([[0, 0], [100, 0]]), ctx())
+    const step = polygonTool.cancel(
+      clicks([
+        [0, 0],
+        [100, 0],
+      ]),
+      ctx(),
+    )
     expect(step.handled).toBe(true)
     expect(polygonTool.draft(step.state)).toBeNull()
   })
 
   it('takes a double click as one vertex', () => {
-    expect(clicks([[0, 0], [50, 50], [50, 50]]).points).toHaveLength(2)
+    expect(
+      clicks([
+        [0, 0],
+        [50, 50],
+        [50, 50],
+      ]).points,
+    ).toHaveLength(2)
   })
 })
 
 describe('select tool', () => {
   const box = region('b', { kind: 'bbox', geometry: { x: 100, y: 100, w: 100, h: 50 } })
-  const poly = region('p', { kind: 'polygon', geometry: { points: [[500, 500], [600, 500], [600, 600], [500, 600]] } })
+  const poly = region('p', {
+    kind: 'polygon',
+    geometry: {
+      points: [
+        [500, 500],
+        [600, 500],
+        [600, 600],
+        [500, 600],
+      ],
+    },
+  })
 
   it('selects the clicked region without moving it', () => {
     const down = selectTool.down(selectTool.initial, at(150, 120), ctx([box]))
@@ -91,13 +150,17 @@ describe('select tool', () => {
   })
 
   it('clears the selection on a click on empty image', () => {
-    expect(selectTool.down(selectTool.initial, at(900, 900), ctx([box], ['b'])).effects).toEqual([{ type: 'select', ids: [] }])
+    expect(selectTool.down(selectTool.initial, at(900, 900), ctx([box], ['b'])).effects).toEqual([
+      { type: 'select', ids: [] },
+    ])
   })
 
   it('moves a region by the drag and commits once on release', () => {
     let s = selectTool.down(selectTool.initial, at(150, 120), ctx([box], ['b'])).state
     const move = selectTool.move(s, at(160, 140), ctx([box], ['b']))
-    expect(move.effects).toEqual([{ type: 'update', id: 'b', geometry: { x: 110, y: 120, w: 100, h: 50 }, phase: 'preview' }])
+    expect(move.effects).toEqual([
+      { type: 'update', id: 'b', geometry: { x: 110, y: 120, w: 100, h: 50 }, phase: 'preview' },
+    ])
     s = move.state
     expect(selectTool.up(s, at(160, 140), ctx([box], ['b'])).effects).toEqual([
       { type: 'update', id: 'b', geometry: { x: 110, y: 120, w: 100, h: 50 }, phase: 'commit' },
@@ -108,13 +171,30 @@ describe('select tool', () => {
     const c = ctx([box], ['b'])
     let s = selectTool.down(selectTool.initial, at(200, 150), c).state
     s = selectTool.move(s, at(260, 170), c).state
-    expect(selectTool.up(s, at(260, 170), c).effects[0]).toMatchObject({ geometry: { x: 100, y: 100, w: 160, h: 70 } })
+    expect(selectTool.up(s, at(260, 170), c).effects[0]).toMatchObject({
+      geometry: { x: 100, y: 100, w: 160, h: 70 },
+    })
   })
 
   it('deletes a polygon vertex on Alt+click', () => {
-    const step = selectTool.down(selectTool.initial, at(600, 600, { alt: true }), ctx([poly], ['p']))
+    const step = selectTool.down(
+      selectTool.initial,
+      at(600, 600, { alt: true }),
+      ctx([poly], ['p']),
+    )
     expect(step.effects).toEqual([
-      { type: 'update', id: 'p', geometry: { points: [[500, 500], [600, 500], [500, 600]] }, phase: 'commit' },
+      {
+        type: 'update',
+        id: 'p',
+        geometry: {
+          points: [
+            [500, 500],
+            [600, 500],
+            [500, 600],
+          ],
+        },
+        phase: 'commit',
+      },
     ])
   })
 
@@ -123,7 +203,20 @@ describe('select tool', () => {
     let s = selectTool.down(selectTool.initial, at(550, 500), c).state
     s = selectTool.move(s, at(550, 450), c).state
     expect(selectTool.up(s, at(550, 450), c).effects).toEqual([
-      { type: 'update', id: 'p', geometry: { points: [[500, 500], [550, 450], [600, 500], [600, 600], [500, 600]] }, phase: 'commit' },
+      {
+        type: 'update',
+        id: 'p',
+        geometry: {
+          points: [
+            [500, 500],
+            [550, 450],
+            [600, 500],
+            [600, 600],
+            [500, 600],
+          ],
+        },
+        phase: 'commit',
+      },
     ])
   })
 
@@ -132,15 +225,22 @@ describe('select tool', () => {
     s = selectTool.move(s, at(190, 190), ctx([box], ['b'])).state
     const step = selectTool.cancel(s, ctx([box], ['b']))
     expect(step.handled).toBe(true)
-    expect(step.effects).toEqual([{ type: 'update', id: 'b', geometry: box.geometry, phase: 'commit' }])
+    expect(step.effects).toEqual([
+      { type: 'update', id: 'b', geometry: box.geometry, phase: 'commit' },
+    ])
   })
 
   it('shift+click adds to and removes from the selection', () => {
-    expect(selectTool.down(selectTool.initial, at(550, 550, { shift: true }), ctx([box, poly], ['b'])).effects).toEqual([
-      { type: 'select', ids: ['b', 'p'] },
-    ])
-    expect(selectTool.down(selectTool.initial, at(150, 120, { shift: true }), ctx([box, poly], ['b', 'p'])).effects).toEqual([
-      { type: 'select', ids: ['p'] },
-    ])
+    expect(
+      selectTool.down(selectTool.initial, at(550, 550, { shift: true }), ctx([box, poly], ['b']))
+        .effects,
+    ).toEqual([{ type: 'select', ids: ['b', 'p'] }])
+    expect(
+      selectTool.down(
+        selectTool.initial,
+        at(150, 120, { shift: true }),
+        ctx([box, poly], ['b', 'p']),
+      ).effects,
+    ).toEqual([{ type: 'select', ids: ['p'] }])
   })
 })

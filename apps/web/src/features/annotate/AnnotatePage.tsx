@@ -16,7 +16,11 @@ import { Toolbar } from './Toolbar.tsx'
 declare global {
   interface Window {
     /** Hooks for browser tests and the canvas benchmark; nothing in the app reads them. */
-    __concord?: { editor: AnnotationEditor; session: DocumentSession; readRegions: () => ReturnType<typeof readRegions> }
+    __concord?: {
+      editor: AnnotationEditor
+      session: DocumentSession
+      readRegions: () => ReturnType<typeof readRegions>
+    }
   }
 }
 
@@ -33,7 +37,9 @@ export function AnnotatePage({ assetId, user }: { assetId: string; user: User })
 
 function Workspace({ asset, project, user }: { asset: Asset; project: Project; user: User }) {
   const host = useRef<HTMLDivElement>(null)
-  const [open, setOpen] = useState<{ editor: AnnotationEditor; session: DocumentSession } | null>(null)
+  const [open, setOpen] = useState<{ editor: AnnotationEditor; session: DocumentSession } | null>(
+    null,
+  )
   const [helpOpen, setHelpOpen] = useState(false)
   const [mountError, setMountError] = useState<string | null>(null)
 
@@ -76,7 +82,9 @@ function Workspace({ asset, project, user }: { asset: Asset; project: Project; u
       </div>
       <div className="annotate-body">
         <div className="canvas-host" ref={host} tabIndex={0} data-testid="canvas-container">
-          {mountError && <p className="error canvas-error">The canvas could not start: {mountError}</p>}
+          {mountError && (
+            <p className="error canvas-error">The canvas could not start: {mountError}</p>
+          )}
         </div>
         {open && <SidePanel editor={open.editor} project={project} />}
       </div>
@@ -89,7 +97,11 @@ function SidePanel({ editor, project }: { editor: AnnotationEditor; project: Pro
   const snapshot = useSyncExternalStore(editor.subscribe, editor.getSnapshot)
   return (
     <aside className="side-panel">
-      <LabelPalette labels={project.labels} activeLabelId={snapshot.activeLabelId} onPick={(id) => editor.chooseLabel(id)} />
+      <LabelPalette
+        labels={project.labels}
+        activeLabelId={snapshot.activeLabelId}
+        onPick={(id) => editor.chooseLabel(id)}
+      />
       <RegionList editor={editor} snapshot={snapshot} labels={project.labels} />
     </aside>
   )

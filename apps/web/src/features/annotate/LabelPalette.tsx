@@ -1,4 +1,5 @@
 import type { Label } from '@concord/shared'
+import { effectiveHotkey } from '../../canvas/region-edits.ts'
 
 /** The project's labels with their hotkeys; a click does what the digit key does. */
 export function LabelPalette({
@@ -16,7 +17,7 @@ export function LabelPalette({
       {labels.length === 0 && <p className="muted">This project has no labels yet.</p>}
       <ul>
         {labels.map((label, i) => {
-          const key = label.hotkey ?? (labels.some((l) => l.hotkey === i + 1) ? null : i < 9 ? i + 1 : null)
+          const key = effectiveHotkey(labels, i)
           return (
             <li key={label.id}>
               <button

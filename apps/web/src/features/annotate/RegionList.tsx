@@ -20,8 +20,12 @@ export function RegionList({
     const ids = editor.store.sortedIds()
     const shown = ids.slice(0, MAX_ROWS)
     // A selected region past the cut still gets a row, so Tab and clicks stay visible.
-    for (const id of snapshot.selection) if (!shown.includes(id) && editor.store.regions.has(id)) shown.push(id)
-    return { total: ids.length, regions: shown.map((id) => editor.store.regions.get(id)).filter((r) => !!r) }
+    for (const id of snapshot.selection)
+      if (!shown.includes(id) && editor.store.regions.has(id)) shown.push(id)
+    return {
+      total: ids.length,
+      regions: shown.map((id) => editor.store.regions.get(id)).filter((r) => !!r),
+    }
     // regionsVersion is the signal that the store changed.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [editor, snapshot.regionsVersion, snapshot.selection])
@@ -29,7 +33,10 @@ export function RegionList({
   return (
     <section className="region-list" aria-label="Regions">
       <h2>
-        Regions <span className="muted" data-testid="region-count">{rows.total}</span>
+        Regions{' '}
+        <span className="muted" data-testid="region-count">
+          {rows.total}
+        </span>
       </h2>
       {rows.total === 0 && <p className="muted">No regions yet. Pick a tool and draw.</p>}
       <ul data-testid="region-list">
@@ -57,7 +64,9 @@ export function RegionList({
         })}
       </ul>
       {rows.total > rows.regions.length && (
-        <p className="muted">Showing {rows.regions.length} of {rows.total}; Tab steps through all of them.</p>
+        <p className="muted">
+          Showing {rows.regions.length} of {rows.total}; Tab steps through all of them.
+        </p>
       )}
     </section>
   )

@@ -7,7 +7,11 @@ export function StatusChip({ session }: { session: DocumentSession }) {
   const state = useSyncExternalStore(session.subscribe, session.getState)
   return (
     <span className="status">
-      <span className={`chip chip-${state.status}`} data-testid="status-chip" data-status={state.status}>
+      <span
+        className={`chip chip-${state.status}`}
+        data-testid="status-chip"
+        data-status={state.status}
+      >
         {SAVE_STATUS_TEXT[state.status]}
       </span>
       {state.problem && (

@@ -3,7 +3,12 @@ import type { AnnotationEditor } from '../../canvas/editor.ts'
 import { TOOL_KEYS } from '../../canvas/shortcuts.ts'
 import { TOOL_NAMES, type ToolName } from '../../canvas/tools/types.ts'
 
-const TOOL_TITLES: Record<ToolName, string> = { select: 'Select', box: 'Box', polygon: 'Polygon', point: 'Point' }
+const TOOL_TITLES: Record<ToolName, string> = {
+  select: 'Select',
+  box: 'Box',
+  polygon: 'Polygon',
+  point: 'Point',
+}
 
 /** Tool buttons plus undo, redo, fit and the shortcut list. */
 export function Toolbar({ editor, onHelp }: { editor: AnnotationEditor; onHelp: () => void }) {
@@ -23,10 +28,10 @@ export function Toolbar({ editor, onHelp }: { editor: AnnotationEditor; onHelp: 
         </button>
       ))}
       <span className="divider" />
-      <button data-testid="undo" title="Undo (Ctrl+Z)" onClick={() => editor.command({ type: 'undo' })}>
+      <button data-testid="undo" title="Undo (Ctrl+Z)" onClick={() => editor.undo()}>
         Undo
       </button>
-      <button data-testid="redo" title="Redo (Ctrl+Shift+Z)" onClick={() => editor.command({ type: 'redo' })}>
+      <button data-testid="redo" title="Redo (Ctrl+Shift+Z)" onClick={() => editor.redo()}>
         Redo
       </button>
       <button data-testid="fit" title="Fit to screen (F)" onClick={() => editor.fit()}>

@@ -15,7 +15,11 @@ export function SignInPage() {
 
   const error = signIn.error
   const message =
-    error instanceof ApiError && error.status === 401 ? 'Wrong email or password.' : error ? errorText(error) : null
+    error instanceof ApiError && error.status === 401
+      ? 'Wrong email or password.'
+      : error
+        ? errorText(error)
+        : null
 
   return (
     <main className="sign-in">
@@ -49,7 +53,12 @@ export function SignInPage() {
             {message}
           </p>
         )}
-        <button data-testid="login-submit" type="submit" className="primary" disabled={signIn.isPending}>
+        <button
+          data-testid="login-submit"
+          type="submit"
+          className="primary"
+          disabled={signIn.isPending}
+        >
           {signIn.isPending ? 'Signing in…' : 'Sign in'}
         </button>
       </form>

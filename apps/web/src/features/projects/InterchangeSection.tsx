@@ -16,7 +16,10 @@ export const INTERCHANGE_FORMATS = [
   { id: 'labelstudio', name: 'Label Studio JSON', accept: '.json' },
 ] as const
 
-type ImportResult = { imported: { images: number; regions: number; labels: number }; warnings: unknown[] }
+type ImportResult = {
+  imported: { images: number; regions: number; labels: number }
+  warnings: unknown[]
+}
 
 /** Import a file in the chosen format, or download an export in it. */
 export function InterchangeSection({ projectId }: { projectId: string }) {
@@ -44,7 +47,11 @@ export function InterchangeSection({ projectId }: { projectId: string }) {
       <h2>Import and export</h2>
       <label>
         Format
-        <select data-testid="interchange-format" value={formatId} onChange={(e) => setFormatId(e.target.value)}>
+        <select
+          data-testid="interchange-format"
+          value={formatId}
+          onChange={(e) => setFormatId(e.target.value)}
+        >
           {INTERCHANGE_FORMATS.map((f) => (
             <option key={f.id} value={f.id}>
               {f.name}
@@ -67,7 +74,12 @@ export function InterchangeSection({ projectId }: { projectId: string }) {
             }}
           />
         </label>
-        <a className="button" data-testid="export-link" href={`/api/projects/${projectId}/export?format=${format.id}`} download>
+        <a
+          className="button"
+          data-testid="export-link"
+          href={`/api/projects/${projectId}/export?format=${format.id}`}
+          download
+        >
           Download export
         </a>
       </div>
@@ -76,8 +88,8 @@ export function InterchangeSection({ projectId }: { projectId: string }) {
       {importFile.data && (
         <div data-testid="import-result">
           <p>
-            Imported {importFile.data.imported.images} images, {importFile.data.imported.regions} regions,{' '}
-            {importFile.data.imported.labels} new labels.
+            Imported {importFile.data.imported.images} images, {importFile.data.imported.regions}{' '}
+            regions, {importFile.data.imported.labels} new labels.
           </p>
           {importFile.data.warnings.length > 0 && (
             <ul className="warnings">

@@ -16,7 +16,10 @@ export function LabelFields({
 }) {
   const kinds = value.kinds ?? []
   const toggleKind = (kind: RegionKind) =>
-    onChange({ ...value, kinds: kinds.includes(kind) ? kinds.filter((k) => k !== kind) : [...kinds, kind] })
+    onChange({
+      ...value,
+      kinds: kinds.includes(kind) ? kinds.filter((k) => k !== kind) : [...kinds, kind],
+    })
   return (
     <div className="label-fields" data-testid={testId}>
       <input
@@ -34,7 +37,9 @@ export function LabelFields({
       <select
         aria-label="Hotkey"
         value={value.hotkey ?? ''}
-        onChange={(e) => onChange({ ...value, hotkey: e.target.value ? Number(e.target.value) : null })}
+        onChange={(e) =>
+          onChange({ ...value, hotkey: e.target.value ? Number(e.target.value) : null })
+        }
       >
         <option value="">no key</option>
         {[1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => (
@@ -46,7 +51,11 @@ export function LabelFields({
       <span className="kinds" title="Shape kinds this label allows (none ticked: all)">
         {REGION_KINDS.filter((k) => DRAWABLE_KINDS.includes(k) || kinds.includes(k)).map((kind) => (
           <label key={kind} className="kind">
-            <input type="checkbox" checked={kinds.includes(kind)} onChange={() => toggleKind(kind)} />
+            <input
+              type="checkbox"
+              checked={kinds.includes(kind)}
+              onChange={() => toggleKind(kind)}
+            />
             {kind}
           </label>
         ))}

@@ -8,7 +8,12 @@ import { useAddLabel, useUpdateLabel } from './queries.ts'
 export function LabelsSection({ project, canEdit }: { project: Project; canEdit: boolean }) {
   const add = useAddLabel(project.id)
   const update = useUpdateLabel(project.id)
-  const fresh = (): LabelDraft => ({ name: '', color: pickLabelColor(project.labels.length), hotkey: null, kinds: [] })
+  const fresh = (): LabelDraft => ({
+    name: '',
+    color: pickLabelColor(project.labels.length),
+    hotkey: null,
+    kinds: [],
+  })
   const [draft, setDraft] = useState<LabelDraft>(fresh)
 
   return (
@@ -18,7 +23,10 @@ export function LabelsSection({ project, canEdit }: { project: Project; canEdit:
         {project.labels.map((label) => (
           <li key={label.id} data-testid="label-row">
             {canEdit ? (
-              <LabelEditor label={label} onSave={(patch) => update.mutate({ id: label.id, ...patch })} />
+              <LabelEditor
+                label={label}
+                onSave={(patch) => update.mutate({ id: label.id, ...patch })}
+              />
             ) : (
               <span>
                 <span className="swatch" style={{ background: label.color }} /> {label.name}
@@ -48,7 +56,13 @@ export function LabelsSection({ project, canEdit }: { project: Project; canEdit:
 }
 
 /** Saves a rename when the field loses focus and a recolour or hotkey at once. */
-function LabelEditor({ label, onSave }: { label: Label; onSave: (patch: Partial<LabelDraft>) => void }) {
+function LabelEditor({
+  label,
+  onSave,
+}: {
+  label: Label
+  onSave: (patch: Partial<LabelDraft>) => void
+}) {
   const [name, setName] = useState(label.name)
   return (
     <span className="label-editor">
@@ -77,7 +91,9 @@ function LabelEditor({ label, onSave }: { label: Label; onSave: (patch: Partial<
           </option>
         ))}
       </select>
-      <span className="muted">{label.kinds.length === 0 ? 'all kinds' : label.kinds.join(', ')}</span>
+      <span className="muted">
+        {label.kinds.length === 0 ? 'all kinds' : label.kinds.join(', ')}
+      </span>
     </span>
   )
 }

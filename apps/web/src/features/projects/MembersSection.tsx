@@ -18,7 +18,10 @@ export function MembersSection({ projectId, canAdd }: { projectId: string; canAd
       <ul>
         {members.data?.map((m) => (
           <li key={m.userId} data-testid="member-row">
-            {m.name || m.email} <span className="muted">· {m.email} · {m.role}</span>
+            {m.name || m.email}{' '}
+            <span className="muted">
+              · {m.email} · {m.role}
+            </span>
           </li>
         ))}
       </ul>
@@ -38,7 +41,11 @@ export function MembersSection({ projectId, canAdd }: { projectId: string; canAd
             value={email}
             onChange={(e) => setEmail(e.target.value)}
           />
-          <select data-testid="member-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
+          <select
+            data-testid="member-role"
+            value={role}
+            onChange={(e) => setRole(e.target.value as Role)}
+          >
             {ROLES.map((r) => (
               <option key={r}>{r}</option>
             ))}

@@ -17,7 +17,9 @@ export function ProjectsPage() {
         <h1>Projects</h1>
         <button
           data-testid="sample-project"
-          onClick={() => sample.mutate(undefined, { onSuccess: (p) => navigate(`/projects/${p.id}`) })}
+          onClick={() =>
+            sample.mutate(undefined, { onSuccess: (p) => navigate(`/projects/${p.id}`) })
+          }
           disabled={sample.isPending}
         >
           {sample.isPending ? 'Making the sample…' : 'Try the sample project'}
@@ -26,12 +28,17 @@ export function ProjectsPage() {
       {sample.error && <p className="error">{errorText(sample.error)}</p>}
       {projects.isPending && <p className="muted">Loading…</p>}
       {projects.error && <p className="error">{errorText(projects.error)}</p>}
-      {projects.data?.length === 0 && <p className="muted">No projects yet: create one or try the sample.</p>}
+      {projects.data?.length === 0 && (
+        <p className="muted">No projects yet: create one or try the sample.</p>
+      )}
       <ul className="project-list" data-testid="project-list">
         {projects.data?.map((p) => (
           <li key={p.id}>
             <Link href={`/projects/${p.id}`}>{p.name}</Link>
-            <span className="muted"> · {p.role} · {p.labels.length} labels</span>
+            <span className="muted">
+              {' '}
+              · {p.role} · {p.labels.length} labels
+            </span>
           </li>
         ))}
       </ul>
@@ -43,7 +50,9 @@ export function ProjectsPage() {
 function CreateProjectForm({ onCreated }: { onCreated: (id: string) => void }) {
   const create = useCreateProject()
   const [name, setName] = useState('')
-  const [labels, setLabels] = useState<LabelDraft[]>([{ name: '', color: pickLabelColor(0), hotkey: 1, kinds: [] }])
+  const [labels, setLabels] = useState<LabelDraft[]>([
+    { name: '', color: pickLabelColor(0), hotkey: 1, kinds: [] },
+  ])
 
   const submit = (e: FormEvent) => {
     e.preventDefault()
@@ -52,14 +61,27 @@ function CreateProjectForm({ onCreated }: { onCreated: (id: string) => void }) {
   }
 
   const addRow = () =>
-    setLabels((ls) => [...ls, { name: '', color: pickLabelColor(ls.length), hotkey: ls.length < 9 ? ls.length + 1 : null, kinds: [] }])
+    setLabels((ls) => [
+      ...ls,
+      {
+        name: '',
+        color: pickLabelColor(ls.length),
+        hotkey: ls.length < 9 ? ls.length + 1 : null,
+        kinds: [],
+      },
+    ])
 
   return (
     <form className="card" onSubmit={submit} data-testid="create-project">
       <h2>New project</h2>
       <label>
         Name
-        <input data-testid="project-name" required value={name} onChange={(e) => setName(e.target.value)} />
+        <input
+          data-testid="project-name"
+          required
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+        />
       </label>
       <h3>Labels</h3>
       {labels.map((label, i) => (
@@ -74,7 +96,12 @@ function CreateProjectForm({ onCreated }: { onCreated: (id: string) => void }) {
         <button type="button" onClick={addRow}>
           Add a label
         </button>
-        <button type="submit" className="primary" data-testid="create-project-submit" disabled={create.isPending}>
+        <button
+          type="submit"
+          className="primary"
+          data-testid="create-project-submit"
+          disabled={create.isPending}
+        >
           Create project
         </button>
       </div>

@@ -4,7 +4,10 @@ import type { UploadItem } from './queries.ts'
  * The relative path to send for a picked file: the folder picker's `webkitRelativePath` when
  * there is one, else the bare name. Leading slashes (from drop entries) are dropped.
  */
-export function relativePathOf(file: { name: string; webkitRelativePath?: string }, entryPath?: string): string {
+export function relativePathOf(
+  file: { name: string; webkitRelativePath?: string },
+  entryPath?: string,
+): string {
   const path = entryPath || file.webkitRelativePath || file.name
   return path.replace(/^\/+/, '')
 }
@@ -29,7 +32,9 @@ export async function itemsFromDrop(data: DataTransfer): Promise<UploadItem[]> {
 
 async function walk(entry: FileSystemEntry, out: UploadItem[]): Promise<void> {
   if (entry.isFile) {
-    const file = await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject))
+    const file = await new Promise<File>((resolve, reject) =>
+      (entry as FileSystemFileEntry).file(resolve, reject),
+    )
     out.push({ file, path: relativePathOf(file, entry.fullPath) })
     return
   }
@@ -37,7 +42,9 @@ async function walk(entry: FileSystemEntry, out: UploadItem[]): Promise<void> {
   const reader = (entry as FileSystemDirectoryEntry).createReader()
   // readEntries hands out at most ~100 entries per call; call until it returns none.
   for (;;) {
-    const batch = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject))
+    const batch = await new Promise<FileSystemEntry[]>((resolve, reject) =>
+      reader.readEntries(resolve, reject),
+    )
     if (batch.length === 0) break
     for (const child of batch) await walk(child, out)
   }

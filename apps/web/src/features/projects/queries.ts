@@ -1,6 +1,14 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import type { Label } from '@concord/shared'
-import { api, type Asset, type LabelDraft, type Member, type Project, type Role, type UploadRefusal } from '../../app/api.ts'
+import {
+  api,
+  type Asset,
+  type LabelDraft,
+  type Member,
+  type Project,
+  type Role,
+  type UploadRefusal,
+} from '../../app/api.ts'
 
 export const projectKeys = {
   all: ['projects'] as const,
@@ -17,13 +25,17 @@ export function useProjects() {
 }
 
 export function useProject(projectId: string) {
-  return useQuery({ queryKey: projectKeys.one(projectId), queryFn: () => api<Project>(`/api/projects/${projectId}`) })
+  return useQuery({
+    queryKey: projectKeys.one(projectId),
+    queryFn: () => api<Project>(`/api/projects/${projectId}`),
+  })
 }
 
 export function useCreateProject() {
   const client = useQueryClient()
   return useMutation({
-    mutationFn: (input: { name: string; labels: LabelDraft[] }) => api<Project>('/api/projects', { method: 'POST', json: input }),
+    mutationFn: (input: { name: string; labels: LabelDraft[] }) =>
+      api<Project>('/api/projects', { method: 'POST', json: input }),
     onSuccess: () => client.invalidateQueries({ queryKey: projectKeys.all }),
   })
 }
@@ -39,18 +51,23 @@ export function useSampleProject() {
 export function useAssets(projectId: string) {
   return useQuery({
     queryKey: projectKeys.assets(projectId),
-    queryFn: async () => (await api<{ assets: Asset[] }>(`/api/projects/${projectId}/assets`)).assets,
+    queryFn: async () =>
+      (await api<{ assets: Asset[] }>(`/api/projects/${projectId}/assets`)).assets,
   })
 }
 
 export function useAsset(assetId: string) {
-  return useQuery({ queryKey: ['assets', assetId], queryFn: () => api<Asset>(`/api/assets/${assetId}`) })
+  return useQuery({
+    queryKey: ['assets', assetId],
+    queryFn: () => api<Asset>(`/api/assets/${assetId}`),
+  })
 }
 
 export function useAddLabel(projectId: string) {
   const client = useQueryClient()
   return useMutation({
-    mutationFn: (label: LabelDraft) => api<Label>(`/api/projects/${projectId}/labels`, { method: 'POST', json: label }),
+    mutationFn: (label: LabelDraft) =>
+      api<Label>(`/api/projects/${projectId}/labels`, { method: 'POST', json: label }),
     onSuccess: () => client.invalidateQueries({ queryKey: projectKeys.one(projectId) }),
   })
 }
@@ -67,7 +84,8 @@ export function useUpdateLabel(projectId: string) {
 export function useMembers(projectId: string) {
   return useQuery({
     queryKey: projectKeys.members(projectId),
-    queryFn: async () => (await api<{ members: Member[] }>(`/api/projects/${projectId}/members`)).members,
+    queryFn: async () =>
+      (await api<{ members: Member[] }>(`/api/projects/${projectId}/members`)).members,
   })
 }
 
@@ -90,10 +108,13 @@ export function useUpload(projectId: string) {
       const form = new FormData()
       // The part's file name carries the relative path; the server keeps it as the asset name.
       for (const item of items) form.append('file', item.file, item.path)
-      return api<{ assets: Asset[]; errors: UploadRefusal[] }>(`/api/projects/${projectId}/assets`, {
-        method: 'POST',
-        body: form,
-      })
+      return api<{ assets: Asset[]; errors: UploadRefusal[] }>(
+        `/api/projects/${projectId}/assets`,
+        {
+          method: 'POST',
+          body: form,
+        },
+      )
     },
     onSettled: () => client.invalidateQueries({ queryKey: projectKeys.assets(projectId) }),
   })

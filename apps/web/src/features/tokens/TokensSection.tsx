@@ -12,7 +12,8 @@ export function TokensSection() {
     queryFn: async () => (await api<{ tokens: ApiToken[] }>('/api/tokens')).tokens,
   })
   const create = useMutation({
-    mutationFn: (name: string) => api<{ id: string; token: string }>('/api/tokens', { method: 'POST', json: { name } }),
+    mutationFn: (name: string) =>
+      api<{ id: string; token: string }>('/api/tokens', { method: 'POST', json: { name } }),
     onSuccess: () => client.invalidateQueries({ queryKey: TOKENS_KEY }),
   })
   const remove = useMutation({
@@ -25,7 +26,8 @@ export function TokensSection() {
     <section className="card" data-testid="tokens-section">
       <h2>API tokens</h2>
       <p className="muted">
-        For scripts: send <code>Authorization: Bearer &lt;token&gt;</code>, or <code>?token=</code> on the sync socket.
+        For scripts: send <code>Authorization: Bearer &lt;token&gt;</code>, or <code>?token=</code>{' '}
+        on the sync socket.
       </p>
       <form
         className="row"
@@ -34,7 +36,12 @@ export function TokensSection() {
           create.mutate(name, { onSuccess: () => setName('') })
         }}
       >
-        <input data-testid="token-name" placeholder="What is it for?" value={name} onChange={(e) => setName(e.target.value)} />
+        <input
+          data-testid="token-name"
+          placeholder="What is it for?"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+        />
         <button type="submit" data-testid="token-create" disabled={create.isPending}>
           Create token
         </button>
@@ -50,7 +57,8 @@ export function TokensSection() {
       <ul>
         {tokens.data?.map((t) => (
           <li key={t.id} data-testid="token-row">
-            {t.name || 'unnamed'} <span className="muted">· {new Date(t.createdAt).toLocaleString()}</span>{' '}
+            {t.name || 'unnamed'}{' '}
+            <span className="muted">· {new Date(t.createdAt).toLocaleString()}</span>{' '}
             <button onClick={() => remove.mutate(t.id)}>Revoke</button>
           </li>
         ))}

@@ -1,0 +1,149 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchBrowser } from '../support/browser.ts'
+import { ApiClient } from '../support/http-client.ts'
+import { repoRoot, startServerProcess, type ServerProcess } from '../support/server-process.ts'
+import { ensureWebBuild } from '../support/web-build.ts'
+
+const PHOTOS = path.resolve(
+  repoRoot,
+  '../shared/data/labelme/examples/instance_segmentation/data_annotated',
+)
+const LEAD = { email: 'lead@example.com', password: 'lead-password-123' }
+const COLLEAGUE = { email: 'carol@example.com', name: 'Carol', password: 'carol-password-123' }
+
+describe('a lead setting up a project in the browser', () => {
+  let server: ServerProcess
+  let dataDir: string
+  let browser: Browser
+  let page: Page
+
+  beforeAll(async () => {
+    ensureWebBuild()
+    dataDir = mkdtempSync(path.join(tmpdir(), 'concord-e2e-'))
+    server = await startServerProcess({
+      dataDir,
+      adminEmail: LEAD.email,
+      adminPassword: LEAD.password,
+    })
+    const admin = await ApiClient.signIn(server.url, LEAD.email, LEAD.password)
+    await admin.request('POST', '/api/users', COLLEAGUE)
+    browser = await launchBrowser()
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage()
+    await page.goto(server.url)
+    await page.getByTestId('login-email').fill(LEAD.email)
+    await page.getByTestId('login-password').fill(LEAD.password)
+    await page.getByTestId('login-submit').click()
+    await page.getByTestId('current-user').waitFor()
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    server?.kill('SIGTERM')
+    await server?.exited
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true })
+  })
+
+  it('refuses a wrong password with a message', async () => {
+    const other = await browser.newPage()
+    await other.goto(server.url)
+    await other.getByTestId('login-email').fill(LEAD.email)
+    await other.getByTestId('login-password').fill('not-the-password')
+    await other.getByTestId('login-submit').click()
+    await other.getByTestId('login-error').waitFor()
+    expect(await other.getByTestId('login-error').textContent()).toContain(
+      'Wrong email or password',
+    )
+    await other.close()
+  })
+
+  it('creates a project with a label schema and lands on its page', async () => {
+    await page.getByTestId('project-name').fill('Kitchens')
+    const row = page.getByTestId('new-label-0')
+    await row.getByLabel('Label name').fill('pot')
+    await row.getByLabel('Hotkey').selectOption('3')
+    await page.getByTestId('create-project-submit').click()
+    await page.getByTestId('project-title').waitFor()
+    expect(await page.getByTestId('project-title').textContent()).toBe('Kitchens')
+    const labels = page.getByTestId('label-row')
+    expect(await labels.count()).toBe(1)
+    expect(await labels.first().getByLabel('Hotkey of pot').inputValue()).toBe('3')
+  })
+
+  it('uploads several photos and lists the file it refused', async () => {
+    const photos = readdirSync(PHOTOS)
+      .filter((f) => f.endsWith('.jpg'))
+      .slice(0, 2)
+    await page
+      .getByTestId('upload-files')
+      .setInputFiles([
+        ...photos.map((f) => ({
+          name: f,
+          mimeType: 'image/jpeg',
+          buffer: readFileSync(path.join(PHOTOS, f)),
+        })),
+        { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image') },
+      ])
+    await page.getByTestId('upload-summary').waitFor({ timeout: 30_000 })
+    expect(await page.getByTestId('upload-summary').textContent()).toBe('2 of 3 files added.')
+    expect(await page.getByTestId('upload-refusals').textContent()).toContain('notes.txt')
+    await expect.poll(() => page.getByTestId('asset-tile').count()).toBe(2)
+    expect(await page.getByTestId('asset-region-count').first().textContent()).toBe('0 regions')
+  })
+
+  it("uploads a picked folder keeping each file's path inside it", async () => {
+    const folder = path.join(dataDir, 'pick', 'site-a', 'day-1')
+    mkdirSync(folder, { recursive: true })
+    const photo = readdirSync(PHOTOS).find((f) => f.endsWith('.jpg')) ?? ''
+    copyFileSync(path.join(PHOTOS, photo), path.join(folder, 'frame.jpg'))
+    await page.getByTestId('upload-folder').setInputFiles(path.join(dataDir, 'pick', 'site-a'))
+    await expect
+      .poll(() => page.getByTestId('asset-tile').allTextContents(), { timeout: 30_000 })
+      .toContainEqual(expect.stringContaining('site-a/day-1/frame.jpg'))
+  })
+
+  it('adds a member by email with a role', async () => {
+    await page.getByTestId('member-email').fill(COLLEAGUE.email)
+    await page.getByTestId('member-role').selectOption('reviewer')
+    await page.getByTestId('member-add').click()
+    await expect
+      .poll(() => page.getByTestId('member-row').allTextContents())
+      .toContainEqual(expect.stringContaining(`${COLLEAGUE.email} · reviewer`))
+  })
+
+  it('creates an API token that is shown once and then listed by name', async () => {
+    await page.getByTestId('token-name').fill('nightly import')
+    await page.getByTestId('token-create').click()
+    await page.getByTestId('token-once').waitFor()
+    const token = (await page.getByTestId('token-once').locator('code').textContent()) ?? ''
+    expect(token.length).toBeGreaterThan(16)
+    const res = await fetch(`${server.url}/api/auth/me`, {
+      headers: { authorization: `Bearer ${token}` },
+    })
+    expect(res.status).toBe(200)
+    await expect
+      .poll(() => page.getByTestId('token-row').allTextContents())
+      .toContainEqual(expect.stringContaining('nightly import'))
+  })
+
+  it('offers a COCO export download for the project', async () => {
+    const href = await page.getByTestId('export-link').getAttribute('href')
+    expect(href).toMatch(/\/export\?format=coco$/)
+    const download = page.waitForEvent('download')
+    await page.getByTestId('export-link').click()
+    const file = await (await download).path()
+    expect(file).toBeTruthy()
+  })
+
+  it('makes the sample project from the projects page', async () => {
+    await page.goto(server.url)
+    await page.getByTestId('sample-project').click()
+    await page.getByTestId('project-title').waitFor()
+    await expect
+      .poll(() => page.getByTestId('asset-tile').count(), { timeout: 30_000 })
+      .toBeGreaterThan(0)
+  })
+})

@@ -77,16 +77,14 @@ describe('a lead setting up a project in the browser', () => {
     const photos = readdirSync(PHOTOS)
       .filter((f) => f.endsWith('.jpg'))
       .slice(0, 2)
-    await page
-      .getByTestId('upload-files')
-      .setInputFiles([
-        ...photos.map((f) => ({
-          name: f,
-          mimeType: 'image/jpeg',
-          buffer: readFileSync(path.join(PHOTOS, f)),
-        })),
-        { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image') },
-      ])
+    await page.getByTestId('upload-files').setInputFiles([
+      ...photos.map((f) => ({
+        name: f,
+        mimeType: 'image/jpeg',
+        buffer: readFileSync(path.join(PHOTOS, f)),
+      })),
+      { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image') },
+    ])
     await page.getByTestId('upload-summary').waitFor({ timeout: 30_000 })
     expect(await page.getByTestId('upload-summary').textContent()).toBe('2 of 3 files added.')
     expect(await page.getByTestId('upload-refusals').textContent()).toContain('notes.txt')

@@ -156,6 +156,11 @@ export class AnnotationEditor {
     this.scene?.requestRender()
   }
 
+  /** The current view (screen px = image px × scale + offset), for tests and tools outside. */
+  get viewTransform(): ViewTransform {
+    return this.view
+  }
+
   fit(): void {
     this.setView(fitToViewport(this.imageSize, this.viewport))
   }
@@ -169,6 +174,8 @@ export class AnnotationEditor {
   ): void {
     const input: PointerInput = { point: screenToImage(this.view, screen), ...mods }
     if (phase === 'move') this.presence.setCursor(input.point)
+    // A new gesture is a new undo step, even right after a nudge.
+    if (phase === 'down') this.edits.endStep()
     this.applyEffects(this.tools[phase](input, this.toolContext()))
     this.markOverlay()
   }

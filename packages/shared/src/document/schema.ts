@@ -179,14 +179,22 @@ export function deleteRegion(doc: Y.Doc, id: string): boolean {
 
 /** Region ids are random, URL-safe and short enough to show in a list. */
 export function newRegionId(): string {
-  const bytes = new Uint8Array(12)
-  globalThis.crypto.getRandomValues(bytes)
+  if (randomOffset + ID_LENGTH > randomPool.length) {
+    globalThis.crypto.getRandomValues(randomPool)
+    randomOffset = 0
+  }
   let out = ''
-  for (const b of bytes) out += ALPHABET[b % ALPHABET.length]
+  for (let i = 0; i < ID_LENGTH; i++) out += ALPHABET[randomPool[randomOffset++]! & 63]
   return out
 }
 
-const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
+/** 64 symbols, so that a random byte masked to 6 bits picks one without bias. */
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-'
+/** 16 symbols of 6 bits: 96 random bits, as many as the 12 random bytes before. */
+const ID_LENGTH = 16
+/** Random bytes drawn in bulk: one `getRandomValues` call per id cost a second per 100,000. */
+const randomPool = new Uint8Array(4096)
+let randomOffset = randomPool.length
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)

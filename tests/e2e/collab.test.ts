@@ -146,6 +146,19 @@ describe('two people annotating one asset in two browsers', () => {
 
   it("shows Bob's relabel by hotkey to Alice", async () => {
     await bob.getByTestId('region-item').first().click()
+    // Bob's selection reaches Alice through awareness, so her canvas outlines it in his colour.
+    const selectedId = await bob.getByTestId('region-item').first().getAttribute('data-region-id')
+    await expect
+      .poll(() =>
+        alice.evaluate(
+          (id) =>
+            window.__concord?.editor.presence.remotePeers.some((p) =>
+              p.state.selection.includes(id ?? ''),
+            ),
+          selectedId,
+        ),
+      )
+      .toBe(true)
     await bob.getByTestId('canvas-container').focus()
     await bob.keyboard.press('2')
     await expect

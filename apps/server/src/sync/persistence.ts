@@ -76,18 +76,18 @@ export async function appendToUnloaded(
     update: Buffer.from(update).toString('base64'),
   }))
   const rows = entries.flatMap(({ info, regions: list }) => regionRows(info, list))
-  // One JSON parameter per statement, expanded by jsonb_to_recordset: binding 15 parameters for
+  // One JSON parameter per statement, expanded by json_to_recordset: binding 15 parameters for
   // each of thousands of rows costs more in query building than the database spends inserting.
   await db.transaction(async (tx) => {
     await tx.execute(sql`
       insert into documents (name, asset_id, layer)
       select d.name, d.asset_id, d.layer
-      from jsonb_to_recordset(${JSON.stringify(docs)}::jsonb) as d(name text, asset_id text, layer text)
+      from json_to_recordset(${JSON.stringify(docs)}::json) as d(name text, asset_id text, layer text)
       on conflict do nothing`)
     await tx.execute(sql`
       insert into document_updates (document_name, update)
       select d.name, decode(d.update, 'base64')
-      from jsonb_to_recordset(${JSON.stringify(docs)}::jsonb) as d(name text, update text)`)
+      from json_to_recordset(${JSON.stringify(docs)}::json) as d(name text, update text)`)
     await insertRegionRows(tx, rows)
   })
 }
@@ -207,7 +207,7 @@ async function insertRegionRows(tx: Pick<Db, 'execute'>, rows: ReturnType<typeof
       select r.document_name, r.region_id, r.project_id, r.asset_id, r.layer, r.kind, r.label_id,
         r.geometry, r.attributes, r.source, r.score, r.created_by, r.updated_by, r.created_at,
         r.updated_at
-      from jsonb_to_recordset(${chunk}::jsonb) as r(document_name text, region_id text,
+      from json_to_recordset(${chunk}::json) as r(document_name text, region_id text,
         project_id text, asset_id text, layer text, kind text, label_id text, geometry jsonb,
         attributes jsonb, source text, score double precision, created_by text, updated_by text,
         created_at bigint, updated_at bigint)`)

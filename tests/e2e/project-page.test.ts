@@ -127,13 +127,34 @@ describe('a lead setting up a project in the browser', () => {
       .toContainEqual(expect.stringContaining('nightly import'))
   })
 
-  it('offers a COCO export download for the project', async () => {
-    const href = await page.getByTestId('export-link').getAttribute('href')
-    expect(href).toMatch(/\/export\?format=coco$/)
+  it('imports a COCO file as a job and shows what it brought in', async () => {
+    const coco = path.resolve(PHOTOS, '../data_dataset_coco/annotations.json')
+    await page.getByTestId('interchange-format').selectOption('coco')
+    await page.getByTestId('import-file').setInputFiles(coco)
+    const done = page.locator('[data-testid="job"][data-state="succeeded"]', {
+      hasText: 'import',
+    })
+    await done.first().waitFor({ timeout: 60_000 })
+    await expect
+      .poll(() => page.getByTestId('import-result').first().textContent())
+      .toMatch(/Imported \d+ images, [1-9]\d* regions/)
+  })
+
+  it('exports the project as COCO through a job and downloads the file', async () => {
+    await page.getByTestId('export-start').click()
+    const done = page.locator('[data-testid="job"][data-state="succeeded"]', {
+      hasText: 'export',
+    })
+    await done.first().waitFor({ timeout: 60_000 })
     const download = page.waitForEvent('download')
-    await page.getByTestId('export-link').click()
+    await done.first().getByTestId('job-download').click()
     const file = await (await download).path()
-    expect(file).toBeTruthy()
+    const exported = JSON.parse(readFileSync(file, 'utf8')) as {
+      images: unknown[]
+      annotations: unknown[]
+    }
+    expect(exported.images.length).toBeGreaterThan(0)
+    expect(exported.annotations.length).toBeGreaterThan(0)
   })
 
   it('makes the sample project from the projects page', async () => {

@@ -1,46 +1,101 @@
-import { useQueryClient } from '@tanstack/react-query'
-import { useMutation } from '@tanstack/react-query'
 import { useState } from 'react'
-import { api, errorText } from '../../app/api.ts'
-import { projectKeys } from './queries.ts'
+import { errorText } from '../../app/api.ts'
+import { JobList } from './JobList.tsx'
+import { useStartExport, useStartImport } from './jobs.ts'
 
-/**
- * Formats offered for import and export, by the server's `?format=` name. Multi-file formats
- * take a zip. TODO(#3): add CVAT, LabelMe and Concord's own format once the server registers them.
- */
-export const INTERCHANGE_FORMATS = [
-  { id: 'coco', name: 'COCO JSON', accept: '.json,.zip' },
-  { id: 'coco-results', name: 'COCO results (predictions)', accept: '.json' },
-  { id: 'yolo', name: 'YOLO (zip)', accept: '.zip' },
-  { id: 'voc', name: 'Pascal VOC (XML or zip)', accept: '.xml,.zip' },
-  { id: 'labelstudio', name: 'Label Studio JSON', accept: '.json' },
-] as const
-
-type ImportResult = {
-  imported: { images: number; regions: number; labels: number }
-  warnings: unknown[]
+type Choice = { value: string; name: string }
+type FormatChoice = {
+  id: string
+  name: string
+  /** File types the import picker offers; every format also takes a zip. */
+  accept: string
+  importOptions?: { key: string; name: string; choices: Choice[] }[]
+  exportOptions?: { key: string; name: string; choices: Choice[] }[]
 }
 
-/** Import a file in the chosen format, or download an export in it. */
-export function InterchangeSection({ projectId }: { projectId: string }) {
-  const client = useQueryClient()
-  const [formatId, setFormatId] = useState<string>(INTERCHANGE_FORMATS[0].id)
-  const format = INTERCHANGE_FORMATS.find((f) => f.id === formatId) ?? INTERCHANGE_FORMATS[0]
-  const importFile = useMutation({
-    mutationFn: async (file: File) => {
-      const query = new URLSearchParams({ format: format.id, fileName: file.name })
-      // The file goes as it is; the server tells a zip from its bytes and reads the rest by format.
-      return api<ImportResult>(`/api/projects/${projectId}/import?${query}`, {
-        method: 'POST',
-        body: file,
-        headers: { 'content-type': file.type || 'application/octet-stream' },
-      })
-    },
-    onSuccess: () => {
-      void client.invalidateQueries({ queryKey: projectKeys.one(projectId) })
-      void client.invalidateQueries({ queryKey: projectKeys.assets(projectId) })
-    },
-  })
+/** The formats the server registers (`?format=`), with the options each one takes. */
+export const INTERCHANGE_FORMATS: FormatChoice[] = [
+  {
+    id: 'coco',
+    name: 'COCO JSON',
+    accept: '.json,.zip',
+    exportOptions: [
+      {
+        key: 'crowd',
+        name: 'Crowd regions',
+        choices: [
+          { value: 'rle', name: 'as RLE' },
+          { value: 'skip', name: 'skip (reported)' },
+        ],
+      },
+    ],
+  },
+  { id: 'coco-results', name: 'COCO results (predictions)', accept: '.json,.zip' },
+  {
+    id: 'yolo',
+    name: 'YOLO (zip)',
+    accept: '.zip',
+    exportOptions: [
+      {
+        key: 'task',
+        name: 'Task',
+        choices: [
+          { value: 'detect', name: 'detect (boxes)' },
+          { value: 'segment', name: 'segment (polygons)' },
+          { value: 'obb', name: 'obb (rotated boxes)' },
+        ],
+      },
+    ],
+  },
+  {
+    id: 'voc',
+    name: 'Pascal VOC (XML or zip)',
+    accept: '.xml,.zip',
+    importOptions: [
+      {
+        key: 'convention',
+        name: 'Coordinates',
+        choices: [
+          { value: 'one-based', name: '1-based pixels (VOC devkit)' },
+          { value: 'zero-based-continuous', name: '0-based continuous' },
+        ],
+      },
+    ],
+  },
+  { id: 'cvat', name: 'CVAT for images 1.1 (XML)', accept: '.xml,.zip' },
+  { id: 'labelme', name: 'labelme JSON (file or zip)', accept: '.json,.zip' },
+  { id: 'labelstudio', name: 'Label Studio JSON', accept: '.json,.zip' },
+  { id: 'concord', name: 'Concord JSON Lines (lossless)', accept: '.jsonl,.ndjson,.zip' },
+]
+
+const IMPORT_MODES: Choice[] = [
+  { value: 'append', name: 'add to what is there' },
+  { value: 'replace', name: 'replace the regions of matched images' },
+]
+
+/**
+ * Import a file, or export the project, in the chosen format. Both run as jobs on the server;
+ * the list below shows their progress and lets them be cancelled.
+ */
+export function InterchangeSection({
+  projectId,
+  canImport,
+}: {
+  projectId: string
+  canImport: boolean
+}) {
+  const [formatId, setFormatId] = useState(INTERCHANGE_FORMATS[0]!.id)
+  const format = INTERCHANGE_FORMATS.find((f) => f.id === formatId) ?? INTERCHANGE_FORMATS[0]!
+  const [importChoices, setImportChoices] = useState<Record<string, string>>({ mode: 'append' })
+  const [exportChoices, setExportChoices] = useState<Record<string, string>>({})
+  const [withImages, setWithImages] = useState(false)
+  const startImport = useStartImport(projectId)
+  const startExport = useStartExport(projectId)
+
+  const chosen = (options: FormatChoice['importOptions'], picked: Record<string, string>) =>
+    Object.fromEntries(
+      (options ?? []).map((o) => [o.key, picked[o.key] ?? o.choices[0]?.value ?? '']),
+    )
 
   return (
     <section className="card" data-testid="interchange-section">
@@ -59,47 +114,102 @@ export function InterchangeSection({ projectId }: { projectId: string }) {
           ))}
         </select>
       </label>
-      <div className="row">
-        <label className="button">
-          Import a file
-          <input
-            data-testid="import-file"
-            type="file"
-            accept={format.accept}
-            hidden
-            onChange={(e) => {
-              const file = e.target.files?.[0]
-              if (file) importFile.mutate(file)
-              e.target.value = ''
-            }}
+      {canImport && (
+        <fieldset>
+          <legend>Import</legend>
+          <OptionSelect
+            name="Existing regions"
+            choices={IMPORT_MODES}
+            value={importChoices.mode ?? 'append'}
+            onChange={(mode) => setImportChoices({ ...importChoices, mode })}
           />
-        </label>
-        <a
-          className="button"
-          data-testid="export-link"
-          href={`/api/projects/${projectId}/export?format=${format.id}`}
-          download
-        >
-          Download export
-        </a>
-      </div>
-      {importFile.isPending && <p className="muted">Importing…</p>}
-      {importFile.error && <p className="error">{errorText(importFile.error)}</p>}
-      {importFile.data && (
-        <div data-testid="import-result">
-          <p>
-            Imported {importFile.data.imported.images} images, {importFile.data.imported.regions}{' '}
-            regions, {importFile.data.imported.labels} new labels.
-          </p>
-          {importFile.data.warnings.length > 0 && (
-            <ul className="warnings">
-              {importFile.data.warnings.map((w, i) => (
-                <li key={i}>{typeof w === 'string' ? w : JSON.stringify(w)}</li>
-              ))}
-            </ul>
-          )}
-        </div>
+          {format.importOptions?.map((o) => (
+            <OptionSelect
+              key={o.key}
+              name={o.name}
+              choices={o.choices}
+              value={importChoices[o.key] ?? o.choices[0]?.value ?? ''}
+              onChange={(v) => setImportChoices({ ...importChoices, [o.key]: v })}
+            />
+          ))}
+          <label className="button">
+            Choose a file or zip…
+            <input
+              data-testid="import-file"
+              type="file"
+              accept={format.accept}
+              hidden
+              onChange={(e) => {
+                const file = e.target.files?.[0]
+                const options = {
+                  mode: importChoices.mode ?? 'append',
+                  ...chosen(format.importOptions, importChoices),
+                }
+                if (file) startImport.mutate({ file, format: format.id, options })
+                e.target.value = ''
+              }}
+            />
+          </label>
+          {startImport.error && <p className="error">{errorText(startImport.error)}</p>}
+        </fieldset>
       )}
+      <fieldset>
+        <legend>Export</legend>
+        {format.exportOptions?.map((o) => (
+          <OptionSelect
+            key={o.key}
+            name={o.name}
+            choices={o.choices}
+            value={exportChoices[o.key] ?? o.choices[0]?.value ?? ''}
+            onChange={(v) => setExportChoices({ ...exportChoices, [o.key]: v })}
+          />
+        ))}
+        <label>
+          <input
+            type="checkbox"
+            data-testid="export-images"
+            checked={withImages}
+            onChange={(e) => setWithImages(e.target.checked)}
+          />{' '}
+          with the images (a zip)
+        </label>
+        <button
+          type="button"
+          data-testid="export-start"
+          disabled={startExport.isPending}
+          onClick={() =>
+            startExport.mutate({
+              format: format.id,
+              images: withImages,
+              options: chosen(format.exportOptions, exportChoices),
+            })
+          }
+        >
+          Export
+        </button>
+        {startExport.error && <p className="error">{errorText(startExport.error)}</p>}
+      </fieldset>
+      <JobList projectId={projectId} />
     </section>
+  )
+}
+
+function OptionSelect(props: {
+  name: string
+  choices: Choice[]
+  value: string
+  onChange: (value: string) => void
+}) {
+  return (
+    <label>
+      {props.name}
+      <select value={props.value} onChange={(e) => props.onChange(e.target.value)}>
+        {props.choices.map((c) => (
+          <option key={c.value} value={c.value}>
+            {c.name}
+          </option>
+        ))}
+      </select>
+    </label>
   )
 }

@@ -30,7 +30,7 @@ export function ProjectPage({ projectId }: { projectId: string }) {
         <MembersSection projectId={p.id} canAdd={lead} />
       </div>
       <div className="columns">
-        <InterchangeSection projectId={p.id} />
+        <InterchangeSection projectId={p.id} canImport={lead} />
         <TokensSection />
       </div>
     </main>

@@ -231,3 +231,61 @@ describe('COCO results', () => {
     expect(project.labels.find((l: { id: string }) => l.id === rows[0]!.labelId).name).toBe(label)
   })
 })
+
+describe('images that share a file name across subsets', () => {
+  const png = (width: number) =>
+    sharp({ create: { width, height: 50, channels: 3, background: '#808080' } })
+      .png()
+      .toBuffer()
+  const yoloLabels = (entries: Record<string, string>) => {
+    const files = new Map<string, Uint8Array>([
+      [
+        'data.yaml',
+        new TextEncoder().encode('names: [thing]\ntrain: images/train\nval: images/val\n'),
+      ],
+    ])
+    for (const [name, text] of Object.entries(entries)) {
+      files.set(name, new TextEncoder().encode(text))
+    }
+    return zipFileSet(files)
+  }
+  const upload = async (projectId: string, names: Record<string, number>) => {
+    const form = new FormData()
+    for (const [name, width] of Object.entries(names)) {
+      form.append('file', new Blob([await png(width)], { type: 'image/png' }), name)
+    }
+    const res = await t.request(`/api/projects/${projectId}/assets`, {
+      body: form,
+      cookie: lead,
+    })
+    expect(res.status).toBe(201)
+  }
+
+  it('puts each split’s labels on the image in that split', async () => {
+    const projectId = await newProject('two splits')
+    await upload(projectId, { 'images/train/frame.png': 100, 'images/val/frame.png': 60 })
+    const zip = yoloLabels({
+      'labels/train/frame.txt': '0 0.5 0.5 0.2 0.2\n',
+      'labels/val/frame.txt': '0 0.5 0.5 0.2 0.2\n0 0.2 0.2 0.1 0.1\n',
+    })
+    const res = await importBody(projectId, 'format=yolo', zip, 'application/zip')
+    expect(res.status).toBe(200)
+    const counts = Object.fromEntries(
+      (await assetsOf(projectId)).map((a) => [a.fileName, a.regionCount]),
+    )
+    expect(counts).toEqual({ 'images/train/frame.png': 1, 'images/val/frame.png': 2 })
+  })
+
+  it('imports neither of two splits onto the one image both could mean, and says so', async () => {
+    const projectId = await newProject('one image, two splits')
+    await upload(projectId, { 'frame.png': 100 })
+    const zip = yoloLabels({
+      'labels/train/frame.txt': '0 0.5 0.5 0.2 0.2\n',
+      'labels/val/frame.txt': '0 0.5 0.5 0.2 0.2\n',
+    })
+    const res = await importBody(projectId, 'format=yolo', zip, 'application/zip')
+    const result = await res.json()
+    expect(await regionTotal(projectId)).toBe(0)
+    expect(JSON.stringify(result.warnings)).toMatch(/both match the image frame\.png/)
+  })
+})

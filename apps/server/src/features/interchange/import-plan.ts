@@ -9,8 +9,8 @@ import {
   type InterchangeRegion,
   type ReportEntry,
 } from '@concord/shared/formats/index'
-import { baseName, normalizePath } from '@concord/shared/formats/paths'
 import type { AppContext } from '../../context.ts'
+import { createAssetMatcher, type AssetMatcher } from './asset-matcher.ts'
 import { AppError } from '../../lib/errors.ts'
 import { listAssetRows } from '../assets/queries.ts'
 import { listLabels } from '../projects/queries.ts'
@@ -34,30 +34,6 @@ export type ImportPlan = {
 }
 
 /**
- * Finds a project's asset for a path named in an annotation file: by its relative path, or by
- * its base name when exactly one asset has it. Both sides are URL-decoded and NFC-normalised.
- */
-export function createAssetMatcher<A extends { fileName: string }>(
-  assets: A[],
-): (path: string) => A | undefined {
-  const byPath = new Map<string, A>()
-  const byBase = new Map<string, A[]>()
-  for (const asset of assets) {
-    const key = normalizePath(asset.fileName)
-    byPath.set(key, asset)
-    const base = baseName(key)
-    byBase.set(base, [...(byBase.get(base) ?? []), asset])
-  }
-  return (path) => {
-    const key = normalizePath(path)
-    const exact = byPath.get(key)
-    if (exact) return exact
-    const candidates = byBase.get(baseName(key))
-    return candidates?.length === 1 ? candidates[0] : undefined
-  }
-}
-
-/**
  * Phases `parse` and `match` of an import: reads the files, sizes the images it carries, matches
  * items to assets and checks every region, without writing. Throws a 400 naming the file and
  * place for malformed input. Cancellation is honoured between steps.
@@ -74,7 +50,8 @@ export async function planImport(
   const db = ctx.database.db
   const warnings: ReportEntry[] = []
   const existing = await listAssetRows(db, projectId)
-  const known = createAssetMatcher(existing)
+  // A carried image is new unless an asset has its path; a base name alone is not enough.
+  const known = createAssetMatcher(existing, { byBaseName: false })
 
   // Images in a zip that the project lacks are sized now and stored only once all is checked.
   const carried = imageEntries(files).filter(([path]) => !known(path))
@@ -114,17 +91,31 @@ export async function planImport(
 
 function matchItems(
   dataset: InterchangeDataset,
-  match: (path: string) => MatchableAsset | undefined,
+  match: AssetMatcher<MatchableAsset>,
   control: RunControl,
   warnings: ReportEntry[],
 ): AssetSlot[] {
   const slots = new Map<string, AssetSlot>()
+  const claimedBy = new Map<string, string>()
+  const ambiguous = new Set<string>()
   dataset.items.forEach((item, i) => {
     if (i % MATCH_STEP === 0) {
       checkCancelled(control)
       control.progress('match', i, dataset.items.length)
     }
-    const asset = match(item.path)
+    const asset = match(item.path, item.subset || undefined)
+    // Two different items on one image would merge their regions: neither is trusted.
+    const owner = asset ? claimedBy.get(asset.id) : undefined
+    if (asset && owner !== undefined && owner !== item.key) {
+      ambiguous.add(asset.id)
+      warnings.push({
+        code: 'unmatched-image',
+        message: `${owner} and ${item.key} both match the image ${asset.fileName}; upload the images with their folders (or import them in the zip) so each has its own; neither was imported`,
+        file: item.key,
+      })
+      return
+    }
+    if (asset) claimedBy.set(asset.id, item.key)
     if (!asset) {
       warnings.push({
         code: 'unmatched-image',
@@ -145,7 +136,7 @@ function matchItems(
     slots.set(asset.id, slot)
   })
   control.progress('match', dataset.items.length, dataset.items.length)
-  return [...slots.values()]
+  return [...slots.values()].filter((slot) => !ambiguous.has(slot.asset.id))
 }
 
 const PENDING = 'pending:'

@@ -17,6 +17,7 @@ import { listAssetRows, type AssetRow } from '../assets/queries.ts'
 import { findProject } from '../projects/queries.ts'
 import { checkCancelled, NO_CONTROL, type RunControl } from './control.ts'
 import { readExportItems, readExportLabels } from './export-source.ts'
+import { EXPORT_REPORT_FILE } from './import-plan.ts'
 import { requireFormat } from './service.ts'
 
 /** Characters per written piece of a streamed export: 256 KiB or so, a few items' worth. */
@@ -95,7 +96,7 @@ export async function streamCocoExport(
 
 /**
  * Exports the consensus layer of a project. One file when the format writes one; a zip (with
- * `report.json`) when it writes several or when `withImages` adds the original images.
+ * `concord-report.json`) when it writes several or when `withImages` adds the original images.
  */
 export async function exportProject(
   ctx: AppContext,
@@ -137,7 +138,7 @@ export async function exportProject(
 
   const files: FileSet = new Map(result.files)
   if (options.withImages) await addImages(ctx, assets, dataset, files, result.images, control)
-  files.set('report.json', new TextEncoder().encode(`${JSON.stringify(report, null, 2)}\n`))
+  files.set(EXPORT_REPORT_FILE, new TextEncoder().encode(`${JSON.stringify(report, null, 2)}\n`))
   const zip = zipFileSet(files)
   control.progress('pack', 1, 1)
   return { fileName: `${stem}.zip`, mediaType: 'application/zip', bytes: zip, report }

@@ -289,3 +289,28 @@ describe('images that share a file name across subsets', () => {
     expect(JSON.stringify(result.warnings)).toMatch(/both match the image frame\.png/)
   })
 })
+
+describe('exports that go back in', () => {
+  it.each(['labelme', 'coco', 'labelstudio', 'yolo'])(
+    'imports its own %s zip with the images into a new project, regions and all',
+    async (format) => {
+      const source = await newProject(`${format} source`)
+      const files = await photoFiles()
+      files.set('annotations.json', new TextEncoder().encode(cocoText))
+      await importBody(source, 'format=coco', zipFileSet(files), 'application/zip')
+      const exported = await t.request(
+        `/api/projects/${source}/export?format=${format}&images=true`,
+        { cookie: lead },
+      )
+      expect(exported.headers.get('content-type')).toMatch(/zip/)
+      const zip = new Uint8Array(await exported.arrayBuffer())
+      const target = await newProject(`${format} target`)
+      const res = await importBody(target, `format=${format}`, zip, 'application/zip')
+      expect(res.status).toBe(200)
+      const [before, after] = [await regionTotal(source), await regionTotal(target)]
+      // labelme and Label Studio write a multi-part polygon as one shape per part.
+      if (format === 'coco' || format === 'yolo') expect(after).toBe(before)
+      else expect(after).toBeGreaterThan(before)
+    },
+  )
+})

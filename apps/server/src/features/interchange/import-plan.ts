@@ -34,6 +34,12 @@ export type ImportPlan = {
 }
 
 /**
+ * The report's name inside an export zip. Imports set a file of this name at the root aside, so
+ * that an export goes back in as it came out.
+ */
+export const EXPORT_REPORT_FILE = 'concord-report.json'
+
+/**
  * Phases `parse` and `match` of an import: reads the files, sizes the images it carries, matches
  * items to assets and checks every region, without writing. Throws a 400 naming the file and
  * place for malformed input. Cancellation is honoured between steps.
@@ -49,6 +55,7 @@ export async function planImport(
 ): Promise<ImportPlan> {
   const db = ctx.database.db
   const warnings: ReportEntry[] = []
+  files = new Map([...files].filter(([name]) => name !== EXPORT_REPORT_FILE))
   const existing = await listAssetRows(db, projectId)
   // A carried image is new unless an asset has its path; a base name alone is not enough.
   const known = createAssetMatcher(existing, { byBaseName: false })

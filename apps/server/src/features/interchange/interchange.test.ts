@@ -213,7 +213,11 @@ describe('COCO through the routes', () => {
     const files = unzipToFileSet(new Uint8Array(await res.arrayBuffer()))
     const names = [...files.keys()].sort()
     expect(names).toEqual(
-      ['annotations.json', 'report.json', ...original.images.map((i) => i.file_name)].sort(),
+      [
+        'annotations.json',
+        'concord-report.json',
+        ...original.images.map((i) => i.file_name),
+      ].sort(),
     )
   })
 
@@ -236,7 +240,7 @@ describe('COCO through the routes', () => {
     expect(yolo.headers.get('content-type')).toBe('application/zip')
     const files = unzipToFileSet(new Uint8Array(await yolo.arrayBuffer()))
     expect(files.has('data.yaml')).toBe(true)
-    const report = JSON.parse(new TextDecoder().decode(files.get('report.json')))
+    const report = JSON.parse(new TextDecoder().decode(files.get('concord-report.json')))
     // YOLO detection carries boxes only: the polygons must be listed as lossy, not dropped silently.
     expect(report.lossiness.some((l: { kind: string }) => l.kind === 'polygon')).toBe(true)
   })

@@ -93,7 +93,7 @@ export function createInterchangeRoutes(): Hono<AppEnv> {
   /**
    * Exports the consensus layer as a download: the format's file, or a zip for multi-file
    * formats and with `images=true`. What the format could not carry is in `X-Concord-Report`
-   * (or `report.json` in a zip). COCO without images is streamed as it is read, so its header
+   * (or `concord-report.json` in a zip). COCO without images is streamed as it is read, so its header
    * holds only what is known up front (`partial: true`). Reviewers and leads.
    */
   app.get('/projects/:projectId/export', async (c) => {

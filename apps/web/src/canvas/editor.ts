@@ -341,6 +341,10 @@ export class AnnotationEditor {
       this.pendingPreview = null
       this.edits.setGeometry(id, geometry)
     }
+    scene.batches.setCacheScale(
+      this.view.scale,
+      Math.max(this.imageSize.width, this.imageSize.height),
+    )
     scene.batches.flush(this.store.regions, this.hidden)
     if (this.overlayDirty || this.overlayScale !== this.view.scale) this.redrawOverlay(scene)
     this.presence.position(this.view)

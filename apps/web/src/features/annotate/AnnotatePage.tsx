@@ -64,7 +64,6 @@ function Workspace({ asset, project, user }: { asset: Asset; project: Project; u
       if (window.__concord?.editor === editor) delete window.__concord
     }
     // Labels are pushed by the effect below; re-creating the session for them would drop presence.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [asset.document, asset.imageUrl, asset.width, asset.height, user.id])
 
   useEffect(() => open?.editor.setLabels(project.labels), [open, project.labels])

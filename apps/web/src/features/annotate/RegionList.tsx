@@ -27,7 +27,6 @@ export function RegionList({
       regions: shown.map((id) => editor.store.regions.get(id)).filter((r) => !!r),
     }
     // regionsVersion is the signal that the store changed.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [editor, snapshot.regionsVersion, snapshot.selection])
 
   return (

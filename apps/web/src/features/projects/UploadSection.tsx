@@ -1,5 +1,5 @@
 import { useState, type DragEvent } from 'react'
-import { errorText, type UploadRefusal } from '../../app/api.ts'
+import { ApiError, errorText, type UploadRefusal } from '../../app/api.ts'
 import { itemsFromDrop, itemsFromFileList } from './collect-files.ts'
 import { useUpload, type UploadItem } from './queries.ts'
 
@@ -18,6 +18,13 @@ export function UploadSection({ projectId }: { projectId: string }) {
       onSuccess: (res) => {
         setSummary(`${res.assets.length} of ${items.length} files added.`)
         setRefusals(res.errors)
+      },
+      onError: (error) => {
+        // When every file is refused the server answers with an error that still lists them.
+        const listed = refusalsOf(error)
+        if (listed.length === 0) return
+        setSummary(`0 of ${items.length} files added.`)
+        setRefusals(listed)
       },
     })
   }
@@ -74,7 +81,7 @@ export function UploadSection({ projectId }: { projectId: string }) {
         {upload.isPending && <span className="muted">Uploading…</span>}
       </div>
       {summary && <p data-testid="upload-summary">{summary}</p>}
-      {upload.error && <p className="error">{errorText(upload.error)}</p>}
+      {upload.error && refusals.length === 0 && <p className="error">{errorText(upload.error)}</p>}
       {refusals.length > 0 && (
         <ul className="refusals" data-testid="upload-refusals">
           {refusals.map((r, i) => (
@@ -86,4 +93,10 @@ export function UploadSection({ projectId }: { projectId: string }) {
       )}
     </section>
   )
+}
+
+function refusalsOf(error: unknown): UploadRefusal[] {
+  if (!(error instanceof ApiError)) return []
+  const listed = (error.details as { errors?: unknown } | undefined)?.errors
+  return Array.isArray(listed) ? (listed as UploadRefusal[]) : []
 }

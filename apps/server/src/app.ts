@@ -1,6 +1,4 @@
 import { Hono, type Context } from 'hono'
-import { HTTPException } from 'hono/http-exception'
-import { ZodError } from 'zod'
 import { csrfGuard, authMiddleware } from './auth/middleware.ts'
 import { createAuthRoutes } from './auth/routes.ts'
 import type { AppContext } from './context.ts'
@@ -12,7 +10,7 @@ import { createProjectRoutes } from './features/projects/routes.ts'
 import { createSampleRoutes } from './features/sample/routes.ts'
 import { createTokenRoutes } from './features/tokens/routes.ts'
 import { createUserRoutes } from './features/users/routes.ts'
-import { AppError, fromZodError, type ErrorCode } from './lib/errors.ts'
+import { AppError, toAppError } from './lib/errors.ts'
 import type { AppEnv } from './lib/hono-env.ts'
 import { newId } from './lib/ids.ts'
 import { serveWeb } from './lib/serve-web.ts'
@@ -73,29 +71,6 @@ export function handleError(error: Error, c: Context<AppEnv>): Response {
   if (appError.status >= 500) c.var.log?.error({ err: error }, 'request failed')
   const { code, message, details } = appError
   return c.json({ error: { code, message, ...(details ? { details } : {}) } }, appError.status)
-}
-
-function toAppError(error: unknown): AppError {
-  if (error instanceof AppError) return error
-  if (error instanceof ZodError) return fromZodError(error)
-  if (error instanceof HTTPException) {
-    const code = HTTP_CODES[error.status] ?? (error.status < 500 ? 'bad_request' : 'internal')
-    return new AppError(code, error.message || code, undefined, { cause: error })
-  }
-  return new AppError('internal', 'The server failed; the error is logged', undefined, {
-    cause: error,
-  })
-}
-
-const HTTP_CODES: Partial<Record<number, ErrorCode>> = {
-  400: 'bad_request',
-  401: 'unauthenticated',
-  403: 'forbidden',
-  404: 'not_found',
-  409: 'conflict',
-  413: 'too_large',
-  415: 'unsupported_media_type',
-  429: 'too_many_requests',
 }
 
 /** One line per request: warn for refused input, error for faults. No query string: it may hold a token. */

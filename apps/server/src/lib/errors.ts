@@ -1,5 +1,7 @@
+import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import type { ZodError } from 'zod'
+import { ZodError } from 'zod'
+import { FormatError } from '@concord/shared/formats/model'
 
 /** The closed list of error codes the API answers with. */
 export const ERROR_CODES = {
@@ -47,4 +49,39 @@ export function fromZodError(error: ZodError, where = 'body'): AppError {
     path,
     issues: error.issues.map((i) => ({ path: i.path.map(String), message: i.message })),
   })
+}
+
+/**
+ * Turns anything thrown into the AppError the API answers with: bad input keeps its code and
+ * place, anything else is an internal fault (logged by the caller, never shown).
+ */
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error
+  if (error instanceof ZodError) return fromZodError(error)
+  // Bad input a format found (a malformed file, an option it does not take) is the caller's.
+  if (error instanceof FormatError) {
+    return new AppError('invalid_format', error.message, {
+      file: error.file,
+      where: error.where,
+      path: [],
+    })
+  }
+  if (error instanceof HTTPException) {
+    const code = HTTP_CODES[error.status] ?? (error.status < 500 ? 'bad_request' : 'internal')
+    return new AppError(code, error.message || code, undefined, { cause: error })
+  }
+  return new AppError('internal', 'The server failed; the error is logged', undefined, {
+    cause: error,
+  })
+}
+
+const HTTP_CODES: Partial<Record<number, ErrorCode>> = {
+  400: 'bad_request',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  413: 'too_large',
+  415: 'unsupported_media_type',
+  429: 'too_many_requests',
 }

@@ -314,3 +314,23 @@ describe('exports that go back in', () => {
     },
   )
 })
+
+describe('format options', () => {
+  it('refuses an option value the format does not take, on import and export', async () => {
+    const projectId = await newProject('options')
+    const exported = await t.request(`/api/projects/${projectId}/export?format=yolo&task=pose`, {
+      cookie: lead,
+    })
+    expect(exported.status).toBe(400)
+    expect((await exported.json()).error).toMatchObject({ code: 'invalid_format' })
+    const voc = '<annotation><filename>a.jpg</filename></annotation>'
+    const imported = await importBody(
+      projectId,
+      'format=voc&convention=1-based',
+      voc,
+      'application/xml',
+    )
+    expect(imported.status).toBe(400)
+    expect((await imported.json()).error.message).toMatch(/convention/)
+  })
+})

@@ -1,5 +1,5 @@
 import type { AppContext } from '../../context.ts'
-import { AppError } from '../../lib/errors.ts'
+import { AppError, toAppError } from '../../lib/errors.ts'
 import { newId } from '../../lib/ids.ts'
 import { CancelledError, type RunControl } from '../interchange/control.ts'
 import {
@@ -187,7 +187,7 @@ export class JobRunner {
     } catch (error) {
       await active.writes
       const cancelled = error instanceof CancelledError
-      if (!cancelled && !(error instanceof AppError && error.status < 500)) {
+      if (!cancelled && toAppError(error).status >= 500) {
         log.error({ err: error }, 'job failed')
       }
       await updateJobRow(db, active.id, {
@@ -220,12 +220,10 @@ function progressColumns(progress: JobProgress) {
 
 /** The `{ code, message, details }` of a failure, as the synchronous route would answer. */
 function errorJson(error: unknown): Record<string, unknown> {
-  if (error instanceof AppError && error.status < 500) {
-    return {
-      code: error.code,
-      message: error.message,
-      ...(error.details ? { details: error.details } : {}),
-    }
+  const appError = toAppError(error)
+  if (appError.status < 500) {
+    const { code, message, details } = appError
+    return { code, message, ...(details ? { details } : {}) }
   }
   return { code: 'internal', message: 'The job failed; the error is logged' }
 }

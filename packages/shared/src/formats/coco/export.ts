@@ -1,4 +1,5 @@
 import { encodeJson } from '../common/json.ts'
+import { chooseOption } from '../common/options.ts'
 import { ReportBuilder } from '../common/report.ts'
 import type { ConversionReport, FileSet, InterchangeDataset } from '../model.ts'
 import { groupInstances, instanceToAnnotation } from './annotation-export.ts'
@@ -28,6 +29,12 @@ export function cocoCategoryIds(
   return ids
 }
 
+/** Refuses option values COCO export does not know, naming the option. */
+export function checkCocoExportOptions(options: CocoExportOptions): void {
+  chooseOption('crowd', options.crowd, ['rle', 'skip'] as const, 'rle')
+  chooseOption('rle', options.rle, ['uncompressed', 'compressed'] as const, 'uncompressed')
+}
+
 /**
  * Exports COCO instances: one file per subset (`annotations.json` without subsets,
  * `instances_<subset>.json` with them). Image, category and annotation ids run 1..N; images
@@ -38,6 +45,7 @@ export function exportCoco(
   dataset: InterchangeDataset,
   options: CocoExportOptions = {},
 ): { files: FileSet; report: ConversionReport } {
+  checkCocoExportOptions(options)
   const report = new ReportBuilder()
   const categoryIds = cocoCategoryIds(dataset, report)
   const labelByName = new Map(dataset.labels.map((l) => [l.name, l]))

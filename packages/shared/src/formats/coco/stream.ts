@@ -2,7 +2,7 @@ import { decodeText } from '../common/json.ts'
 import { ReportBuilder } from '../common/report.ts'
 import type { ConversionReport, InterchangeItem, InterchangeLabel } from '../model.ts'
 import { groupInstances, instanceToAnnotation } from './annotation-export.ts'
-import { exportCoco, type CocoExportOptions } from './export.ts'
+import { checkCocoExportOptions, exportCoco, type CocoExportOptions } from './export.ts'
 
 /** What the streaming writer reads: the label schema, then the items one at a time. */
 export type CocoStreamSource = {
@@ -33,6 +33,7 @@ export function writeCocoStream(
   source: CocoStreamSource,
   options: CocoExportOptions = {},
 ): CocoStream {
+  checkCocoExportOptions(options)
   const report = new ReportBuilder()
   const categoryIds = new Map<string, number>()
   for (const label of source.labels) {

@@ -4,8 +4,9 @@ import { encodeText } from '../common/json.ts'
 import { ReportBuilder } from '../common/report.ts'
 import type { ConversionReport, FileSet, InterchangeDataset, InterchangeRegion } from '../model.ts'
 import { NameAllocator, baseName, extName, stripExt } from '../paths.ts'
-import type { VocConvention } from './import.ts'
+import { VOC_CONVENTIONS, type VocConvention } from './import.ts'
 import { buildXml, formatCoordinate, type XmlNode } from './xml.ts'
+import { chooseOption } from '../common/options.ts'
 
 export type VocExportOptions = { convention?: VocConvention }
 
@@ -29,7 +30,8 @@ export function exportVoc(
   dataset: InterchangeDataset,
   options: VocExportOptions = {},
 ): VocExportResult {
-  const offset = (options.convention ?? 'one-based') === 'one-based' ? 1 : 0
+  const convention = chooseOption('convention', options.convention, VOC_CONVENTIONS, 'one-based')
+  const offset = convention === 'one-based' ? 1 : 0
   const report = new ReportBuilder()
   const files: FileSet = new Map()
   const images = new Map<string, string>()

@@ -19,6 +19,7 @@ import {
   stripExt,
 } from '../paths.ts'
 import { childOf, childrenOf, parseXml, scalarOf, textOf, type XmlNode } from './xml.ts'
+import { chooseOption } from '../common/options.ts'
 
 /**
  * How VOC coordinates map to pixels.
@@ -32,7 +33,8 @@ import { childOf, childrenOf, parseXml, scalarOf, textOf, type XmlNode } from '.
  *
  * Float corners are read as they are in either convention; nothing is rounded on import.
  */
-export type VocConvention = 'one-based' | 'zero-based-continuous'
+export const VOC_CONVENTIONS = ['one-based', 'zero-based-continuous'] as const
+export type VocConvention = (typeof VOC_CONVENTIONS)[number]
 
 export type VocImportOptions = {
   convention?: VocConvention
@@ -59,7 +61,8 @@ export function importVoc(
   const files: FileSet = new Map()
   for (const [path, bytes] of input) files.set(normalizePath(path), bytes)
   const report = new ReportBuilder()
-  const oneBased = (options.convention ?? 'one-based') === 'one-based'
+  const oneBased =
+    chooseOption('convention', options.convention, VOC_CONVENTIONS, 'one-based') === 'one-based'
   const subsets = readSubsets(files)
   const labels = readLabelmap(files)
   const labelNames = new Set(labels.map((l) => l.name))

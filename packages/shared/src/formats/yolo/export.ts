@@ -19,9 +19,10 @@ import type {
   InterchangeRegion,
 } from '../model.ts'
 import { NameAllocator, extName, normalizePath, stripExt } from '../paths.ts'
-import type { YoloTask } from './import.ts'
+import { YOLO_TASKS, type YoloTask } from './import.ts'
 import { formatBbox, formatPoints } from './lines.ts'
 import type { YoloManifest } from './manifest.ts'
+import { chooseOption } from '../common/options.ts'
 
 export type YoloExportOptions = {
   /** `detect` (default) writes boxes, `segment` polygons, `obb` rotated boxes as 4 corners. */
@@ -59,7 +60,7 @@ export function exportYolo(
   dataset: InterchangeDataset,
   options: YoloExportOptions = {},
 ): YoloExportResult {
-  const task = options.task ?? 'detect'
+  const task = chooseOption('task', options.task, YOLO_TASKS, 'detect')
   const report = new ReportBuilder()
   const names = classNames(dataset, report)
   const classOf = new Map(names.map((name, i) => [name, i]))

@@ -1,4 +1,5 @@
 import { decodeText } from '../common/json.ts'
+import { chooseOption } from '../common/options.ts'
 import { ReportBuilder } from '../common/report.ts'
 import {
   FormatError,
@@ -21,7 +22,8 @@ import {
 } from './lines.ts'
 
 /** What a YOLO dataset was made for; decides how 4-point lines and export geometry are read. */
-export type YoloTask = 'detect' | 'segment' | 'obb'
+export const YOLO_TASKS = ['detect', 'segment', 'obb'] as const
+export type YoloTask = (typeof YOLO_TASKS)[number]
 
 export type YoloImportOptions = {
   /**
@@ -103,7 +105,8 @@ export function importYolo(
       options.sizeOf?.(entry.path)
     if (size && size.width > 0 && size.height > 0) sizes.set(file, size)
   }
-  const task = options.task && options.task !== 'auto' ? options.task : config.manifest?.task
+  const asked = chooseOption('task', options.task, [...YOLO_TASKS, 'auto'] as const, 'auto')
+  const task = asked !== 'auto' ? asked : config.manifest?.task
   const quadsAreBoxes = task ? task === 'obb' : guessQuadsAreBoxes(images, parsed, sizes)
 
   const counter: ClampCounter = { clamped: 0 }

@@ -6,6 +6,7 @@ import { exportLabelStudio, importLabelStudio } from './labelstudio/index.ts'
 import { exportLabelme, importLabelme } from './labelme/index.ts'
 import { exportVoc, importVoc } from './voc/index.ts'
 import { exportYolo, importYolo } from './yolo/index.ts'
+import { fitForExport, mergeReports, type FormatCarries } from './fit.ts'
 import type { ConversionReport, FileSet, InterchangeDataset } from './model.ts'
 
 export * from './model.ts'
@@ -44,38 +45,89 @@ export type FormatEntry = {
   multiFile: boolean
   /** Media type of the single file, or of the zip when `multiFile`. */
   mediaType: string
+  /** What the format keeps beyond geometry and label; see `fitForExport`. */
+  carries: FormatCarries
 }
 
 /** The registry: every format by name. */
+const KEEPS_ALL: FormatCarries = { crowd: true, group: true, outside: false }
+const GROUPS_ONLY: FormatCarries = { crowd: false, group: true, outside: false }
+const NEITHER: FormatCarries = { crowd: false, group: false, outside: false }
+
 export const FORMATS: Record<FormatName, FormatEntry> = {
-  coco: { import: importCoco, export: exportCoco, multiFile: false, mediaType: 'application/json' },
-  yolo: { import: importYolo, export: exportYolo, multiFile: true, mediaType: 'application/zip' },
+  coco: {
+    import: importCoco,
+    export: exportCoco,
+    multiFile: false,
+    mediaType: 'application/json',
+    carries: KEEPS_ALL,
+  },
   'coco-results': {
     import: importCocoResults,
     export: exportCocoResults,
     multiFile: false,
     mediaType: 'application/json',
+    carries: NEITHER,
   },
-  voc: { import: importVoc, export: exportVoc, multiFile: true, mediaType: 'application/zip' },
+  yolo: {
+    import: importYolo,
+    export: exportYolo,
+    multiFile: true,
+    mediaType: 'application/zip',
+    carries: NEITHER,
+  },
+  voc: {
+    import: importVoc,
+    export: exportVoc,
+    multiFile: true,
+    mediaType: 'application/zip',
+    carries: NEITHER,
+  },
+  cvat: {
+    import: importCvat,
+    export: exportCvat,
+    multiFile: false,
+    mediaType: 'application/xml',
+    carries: GROUPS_ONLY,
+  },
   labelme: {
     import: importLabelme,
     export: exportLabelme,
     multiFile: true,
     mediaType: 'application/zip',
-  },
-  cvat: { import: importCvat, export: exportCvat, multiFile: false, mediaType: 'application/xml' },
-  concord: {
-    import: importConcord,
-    export: exportConcord,
-    multiFile: false,
-    mediaType: 'application/x-ndjson',
+    carries: GROUPS_ONLY,
   },
   labelstudio: {
     import: importLabelStudio,
     export: exportLabelStudio,
     multiFile: false,
     mediaType: 'application/json',
+    carries: NEITHER,
   },
+  // Lossless by design: everything, even a box past the image edge, goes out as it is.
+  concord: {
+    import: importConcord,
+    export: exportConcord,
+    multiFile: false,
+    mediaType: 'application/x-ndjson',
+    carries: { crowd: true, group: true, outside: true },
+  },
+}
+
+/**
+ * Exports a dataset in a format with the rules every format shares applied first (see
+ * `fitForExport`); the report holds both what fitting did and what the format said.
+ */
+export function exportDataset(
+  name: FormatName,
+  dataset: InterchangeDataset,
+  options?: Record<string, unknown>,
+): ReturnType<FormatEntry['export']> & Record<string, unknown> {
+  const entry = FORMATS[name]
+  const fitted = fitForExport(dataset, entry.carries)
+  const result = entry.export(fitted.dataset, options) as ReturnType<FormatEntry['export']> &
+    Record<string, unknown>
+  return { ...result, report: mergeReports(fitted.report, result.report) }
 }
 
 export function isFormatName(value: unknown): value is FormatName {

@@ -1,4 +1,5 @@
 import { writeCocoStream } from '@concord/shared/formats/coco/stream'
+import { exportDataset } from '@concord/shared/formats/index'
 import type {
   ConversionReport,
   FileSet,
@@ -116,9 +117,9 @@ export async function exportProject(
   for await (const item of source) items.push(item)
   const dataset: InterchangeDataset = { labels, items }
 
-  const result = entry.export(dataset, options.formatOptions) as ReturnType<typeof entry.export> & {
-    images?: Map<string, string>
-  }
+  const result = exportDataset(format, dataset, options.formatOptions) as ReturnType<
+    typeof entry.export
+  > & { images?: Map<string, string> }
   checkCancelled(control)
   control.progress('pack', 0, 1)
   const report: ConversionReport = {

@@ -85,6 +85,7 @@ function itemShapes(item: InterchangeItem, report: ReportBuilder): Shape[] {
 
   const shapes: Shape[] = []
   for (const region of item.regions) {
+    if (region.score != null) report.lossy('attribute', 'labelme has no score')
     const flags: Record<string, boolean> = {}
     const attributes: Record<string, unknown> = {}
     let description = ''

@@ -93,6 +93,16 @@ export async function planImport(
 
   const slots = matchItems(result.dataset, match, control, warnings)
   checkRegions(slots)
+  // TODO(#3): whole-image tags (labelme flags, CVAT tags, Label Studio choices) are read by
+  // every format but not yet written to the documents' `tags` map nor exported; say so.
+  const tagged = result.dataset.items.filter((item) => item.tags.length > 0)
+  if (tagged.length > 0) {
+    warnings.push({
+      code: 'skipped',
+      message: `whole-image tags are not imported yet: ${tagged.length} images had them`,
+      count: tagged.reduce((n, item) => n + item.tags.length, 0),
+    })
+  }
   return { layer: options.layer, labels: result.dataset.labels, newImages, slots, warnings }
 }
 

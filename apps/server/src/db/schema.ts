@@ -132,6 +132,8 @@ export const documents = pgTable('documents', {
   layer: text('layer').notNull(),
   snapshot: bytea('snapshot'),
   snapshotSeq: bigint('snapshot_seq', { mode: 'number' }).notNull().default(0),
+  /** Label ids of the whole-asset tags, projected from the document like its regions. */
+  tags: jsonb('tags').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
   createdAt: createdAt(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 })

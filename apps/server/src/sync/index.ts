@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import * as Y from 'yjs'
-import { CLOSE_CODES, readRegions, type CloseReason } from '@concord/shared'
+import { CLOSE_CODES, readRegions, readTags, type CloseReason } from '@concord/shared'
 import type { Config } from '../config.ts'
 import type { Database } from '../db/client.ts'
 import { AppError } from '../lib/errors.ts'
@@ -159,6 +159,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
             info: infos.get(name)!,
             update: Y.encodeStateAsUpdate(scratch),
             regions: readRegions(scratch),
+            tags: readTags(scratch),
           }
           scratch.destroy()
           return entry

@@ -1,6 +1,6 @@
 import { Awareness, removeAwarenessStates } from 'y-protocols/awareness'
 import * as Y from 'yjs'
-import { initMeta, readRegions, type Layer } from '@concord/shared'
+import { initMeta, readRegions, readTags, type Layer } from '@concord/shared'
 import type { Database } from '../db/client.ts'
 import type { Logger } from '../lib/logger.ts'
 import { encodeAwareness, encodeSaved, encodeSyncStep2Update, encodeUpdate } from './messages.ts'
@@ -340,7 +340,7 @@ export class LiveDocument {
     this.projectionDirty = false
     try {
       await this.flushWrites()
-      await writeRegions(this.database.db, this.info, readRegions(this.doc))
+      await writeRegions(this.database.db, this.info, readRegions(this.doc), readTags(this.doc))
     } catch (error) {
       this.projectionDirty = true
       this.logger.error({ err: error, document: this.info.name }, 'projection failed')

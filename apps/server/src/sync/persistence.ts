@@ -66,14 +66,15 @@ export async function describeDocuments(
  */
 export async function appendToUnloaded(
   db: Db,
-  entries: { info: DocumentInfo; update: Uint8Array; regions: Region[] }[],
+  entries: { info: DocumentInfo; update: Uint8Array; regions: Region[]; tags: string[] }[],
 ): Promise<void> {
   if (entries.length === 0) return
-  const docs = entries.map(({ info, update }) => ({
+  const docs = entries.map(({ info, update, tags }) => ({
     name: info.name,
     asset_id: info.assetId,
     layer: info.layer,
     update: Buffer.from(update).toString('base64'),
+    tags,
   }))
   const rows = entries.flatMap(({ info, regions: list }) => regionRows(info, list))
   // One JSON parameter per statement, expanded by json_to_recordset: binding 15 parameters for
@@ -88,6 +89,13 @@ export async function appendToUnloaded(
       insert into document_updates (document_name, update)
       select d.name, decode(d.update, 'base64')
       from json_to_recordset(${JSON.stringify(docs)}::json) as d(name text, update text)`)
+    await tx.execute(sql`
+      update documents set tags = (
+        select coalesce(jsonb_agg(distinct t order by t), '[]'::jsonb)
+        from jsonb_array_elements_text(documents.tags || d.tags) as t
+      )
+      from json_to_recordset(${JSON.stringify(docs)}::json) as d(name text, tags jsonb)
+      where documents.name = d.name and jsonb_array_length(d.tags) > 0`)
     await insertRegionRows(tx, rows)
   })
 }
@@ -188,12 +196,18 @@ export function decodeSnapshot(snapshot: Uint8Array): Uint8Array {
   return new Uint8Array(inflateRawSync(snapshot))
 }
 
-/** Replaces a document's projected regions with `list`, in one transaction. */
-export async function writeRegions(db: Db, info: DocumentInfo, list: Region[]): Promise<void> {
+/** Replaces a document's projected regions and tags, in one transaction. */
+export async function writeRegions(
+  db: Db,
+  info: DocumentInfo,
+  list: Region[],
+  tags: string[],
+): Promise<void> {
   const rows = regionRows(info, list)
   await db.transaction(async (tx) => {
     await tx.delete(regions).where(eq(regions.documentName, info.name))
     await insertRegionRows(tx, rows)
+    await tx.update(documents).set({ tags }).where(eq(documents.name, info.name))
   })
 }
 

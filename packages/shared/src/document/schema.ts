@@ -60,6 +60,16 @@ export function getTagsMap(doc: Y.Doc): Y.Map<unknown> {
   return doc.getMap(DOC_KEYS.tags)
 }
 
+/**
+ * The labels of the whole asset (classification tags): label ids whose value in `tags` is
+ * true, sorted. Other values are a foreign client's and are skipped.
+ */
+export function readTags(doc: Y.Doc): string[] {
+  const out: string[] = []
+  for (const [labelId, value] of getTagsMap(doc)) if (value === true) out.push(labelId)
+  return out.sort()
+}
+
 /** Writes `meta` once; safe to call on every open since it only fills missing keys. */
 export function initMeta(doc: Y.Doc, assetId: string, layer: Layer): void {
   const meta = getMeta(doc)

@@ -6,7 +6,7 @@ import type {
 } from '@concord/shared/formats/index'
 import { and, asc, eq, inArray } from 'drizzle-orm'
 import type { Db } from '../../db/client.ts'
-import { regions as regionsTable } from '../../db/schema.ts'
+import { documents, regions as regionsTable } from '../../db/schema.ts'
 import type { AssetRow } from '../assets/queries.ts'
 import { listLabels } from '../projects/queries.ts'
 import { splitExtras } from './region-extras.ts'
@@ -59,6 +59,19 @@ export async function* readExportItems(
         ),
       )
       .orderBy(asc(regionsTable.assetId), asc(regionsTable.createdAt), asc(regionsTable.regionId))
+    const tagRows = await db
+      .select({ assetId: documents.assetId, tags: documents.tags })
+      .from(documents)
+      .where(
+        and(
+          eq(documents.layer, layer),
+          inArray(
+            documents.assetId,
+            page.map((a) => a.id),
+          ),
+        ),
+      )
+    const tagsOf = new Map(tagRows.map((r) => [r.assetId, r.tags]))
     const byAsset = new Map<string, (typeof rows)[number][]>()
     for (const row of rows) {
       const list = byAsset.get(row.assetId)
@@ -73,7 +86,7 @@ export async function* readExportItems(
         width: asset.width,
         height: asset.height,
         regions: [],
-        tags: [],
+        tags: (tagsOf.get(asset.id) ?? []).flatMap((id) => nameOf.get(id) ?? []),
       }
       for (const row of byAsset.get(asset.id) ?? []) {
         const label = nameOf.get(row.labelId)

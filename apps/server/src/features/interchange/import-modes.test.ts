@@ -334,3 +334,38 @@ describe('format options', () => {
     expect((await imported.json()).error.message).toMatch(/convention/)
   })
 })
+
+describe('whole-image tags', () => {
+  const classification = path.resolve(
+    repoRoot,
+    '../shared/data/labelme/examples/classification/data_annotated',
+  )
+
+  it('keeps labelme flags as tags of the image and writes them back out', async () => {
+    const projectId = await newProject('tags')
+    const files = new Map<string, Uint8Array>()
+    for (const name of ['0001.jpg', '0001.json', '0002.jpg', '0002.json']) {
+      files.set(name, new Uint8Array(await readFile(path.join(classification, name))))
+    }
+    const res = await importBody(projectId, 'format=labelme', zipFileSet(files), 'application/zip')
+    expect(res.status).toBe(200)
+    const exported = await t.request(`/api/projects/${projectId}/export?format=concord`, {
+      cookie: lead,
+    })
+    const lines = (await exported.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+    const tagsOf = Object.fromEntries(
+      lines.filter((l) => l.path).map((l) => [l.path, l.tags as string[]]),
+    )
+    const original = (name: string) =>
+      readFile(path.join(classification, name), 'utf8').then((text) =>
+        Object.entries(JSON.parse(text).flags as Record<string, boolean>)
+          .filter(([, on]) => on)
+          .map(([flag]) => flag),
+      )
+    expect(tagsOf['0001.jpg']).toEqual(await original('0001.json'))
+    expect(tagsOf['0002.jpg']).toEqual(await original('0002.json'))
+  })
+})

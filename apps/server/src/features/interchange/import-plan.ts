@@ -22,7 +22,13 @@ import { resolveResultsIds } from './results-ids.ts'
 const MATCH_STEP = 500
 
 /** The regions an import gives one asset; `pending` assets are images the import adds. */
-export type AssetSlot = { asset: MatchableAsset; pending: boolean; regions: InterchangeRegion[] }
+export type AssetSlot = {
+  asset: MatchableAsset
+  pending: boolean
+  regions: InterchangeRegion[]
+  /** Whole-image tags, by label name. */
+  tags: string[]
+}
 
 /** Everything an import will write, worked out and checked before anything is written. */
 export type ImportPlan = {
@@ -93,16 +99,6 @@ export async function planImport(
 
   const slots = matchItems(result.dataset, match, control, warnings)
   checkRegions(slots)
-  // TODO(#3): whole-image tags (labelme flags, CVAT tags, Label Studio choices) are read by
-  // every format but not yet written to the documents' `tags` map nor exported; say so.
-  const tagged = result.dataset.items.filter((item) => item.tags.length > 0)
-  if (tagged.length > 0) {
-    warnings.push({
-      code: 'skipped',
-      message: `whole-image tags are not imported yet: ${tagged.length} images had them`,
-      count: tagged.reduce((n, item) => n + item.tags.length, 0),
-    })
-  }
   return { layer: options.layer, labels: result.dataset.labels, newImages, slots, warnings }
 }
 
@@ -148,8 +144,9 @@ function matchItems(
         file: item.path,
       })
     }
-    const slot = slots.get(asset.id) ?? { asset, pending: isPending(asset), regions: [] }
+    const slot = slots.get(asset.id) ?? { asset, pending: isPending(asset), regions: [], tags: [] }
     slot.regions.push(...item.regions)
+    slot.tags.push(...item.tags)
     slots.set(asset.id, slot)
   })
   control.progress('match', dataset.items.length, dataset.items.length)

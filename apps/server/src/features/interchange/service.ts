@@ -3,6 +3,7 @@ import {
   addRegion,
   formatDocumentName,
   getRegionsMap,
+  getTagsMap,
   type Layer,
   type NewRegion,
 } from '@concord/shared'
@@ -121,6 +122,7 @@ async function writePlan(
   const wanted = [
     ...plan.labels,
     ...plan.slots.flatMap((slot) => slot.regions.map((r) => ({ name: r.label }))),
+    ...plan.slots.flatMap((slot) => slot.tags.map((name) => ({ name }))),
   ]
   const { idsByName, created } = await ensureLabels(db, projectId, wanted)
   // In replace mode only documents that hold regions now need clearing.
@@ -144,15 +146,18 @@ async function writePlan(
     const asset = slot.pending ? added.get(slot.asset.fileName) : slot.asset
     if (!asset) continue
     const clear = (present?.get(asset.id) ?? 0) > 0
-    if (slot.regions.length === 0 && !clear) continue
+    if (slot.regions.length === 0 && slot.tags.length === 0 && !clear) continue
     const newRegions = slot.regions.map((region) => toNewRegion(region, idsByName))
+    const tagIds = slot.tags.flatMap((name) => idsByName.get(name) ?? [])
     const add = (doc: Y.Doc) => {
       for (const region of newRegions) addRegion(doc, region, user.id, now)
+      for (const labelId of tagIds) getTagsMap(doc).set(labelId, true)
     }
     const name = formatDocumentName(asset.id, plan.layer)
     if (clear) {
       await ctx.documents.transact(name, (doc) => {
         getRegionsMap(doc).clear()
+        getTagsMap(doc).clear()
         add(doc)
       })
     } else {

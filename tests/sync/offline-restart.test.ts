@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { addRegion, readRegions, updateRegion } from '@concord/shared'
-import { testDatabaseKinds } from '@concord/server/sync/testing/fixtures'
+import { countLogEntries, testDatabaseKinds } from '@concord/server/sync/testing/fixtures'
 import {
   connectClient,
   sameState,
@@ -86,5 +86,31 @@ describe.each(testDatabaseKinds())('offline edits and restarts on $kind', (kind)
     expect(regions).toHaveLength(21)
     expect(regions).toEqual(readRegions(a.doc))
     expect(await harness.sync.documents.read(room, readRegions)).toEqual(regions)
+  })
+
+  it('gives a client joining a cold document everything stored by the time it says synced', async () => {
+    const writer = connect(harness.seed.lead)
+    await writer.synced()
+    const add = (from: number, to: number) => {
+      for (let i = from; i < to; i++) {
+        const geometry = { x: i, y: 1 }
+        addRegion(writer.doc, { id: `r${i}`, kind: 'point', labelId: 'x', geometry }, 'w')
+      }
+    }
+    // Enough edits for a compaction into the snapshot, then more that stay in the log after it.
+    add(0, 600)
+    await waitFor(() => writer.isSaved(), 'the first edits saved', 20_000)
+    await harness.sync.documents.flush()
+    add(600, 640)
+    await waitFor(() => writer.isSaved(), 'the later edits saved', 20_000)
+    expect(await countLogEntries(harness.test.database, room)).toBeGreaterThan(0)
+    writer.destroy()
+    await harness.restart()
+
+    const reader = connect(harness.seed.reviewer)
+    const seenAtSync = new Promise<number>((resolve) =>
+      reader.provider.once('sync', () => resolve(readRegions(reader.doc).length)),
+    )
+    expect(await seenAtSync).toBe(640)
   })
 })

@@ -40,6 +40,8 @@ export const PROJECTION_MAX_WAIT_MS = 2_000
  */
 export const COMPACT_AFTER_ENTRIES = 500
 export const COMPACT_AFTER_BYTES = 1024 * 1024
+/** A Yjs update that changes nothing: no structs, no deletions. */
+const EMPTY_UPDATE = new Uint8Array([0, 0])
 /** After a failed database write, wait this long before trying again. */
 const RETRY_AFTER_MS = 1_000
 
@@ -93,16 +95,18 @@ export class LiveDocument {
   }
 
   /**
-   * The stored state as y-websocket messages (a sync step 2 with the snapshot, then each log
-   * entry), for a client that joins before the document is built. It is the whole stored
-   * document, straight from the stored bytes: a cold open answers in the time it takes to read
-   * them, not in the time Yjs takes to build the document. Null once built.
+   * The stored state as y-websocket messages for a client that joins before the document is
+   * built: each log entry as an update, then the snapshot as the sync step 2. A client counts
+   * itself synced on the sync step 2, so it comes last: a script that reads the document on
+   * `sync` sees all of it (Yjs holds an entry that needs the snapshot until the snapshot comes).
+   * It is the whole stored document, straight from the stored bytes: a cold open answers in the
+   * time it takes to read them, not in the time Yjs takes to build the document. Null once built.
    */
   storedStateMessages(): Uint8Array[] | null {
     if (!this.stored) return null
     const { snapshot, entries } = this.stored
-    const messages = snapshot ? [encodeSyncStep2Update(decodeSnapshot(snapshot))] : []
-    for (const entry of entries) messages.push(encodeUpdate(entry.update))
+    const messages = entries.map((entry) => encodeUpdate(entry.update))
+    messages.push(encodeSyncStep2Update(snapshot ? decodeSnapshot(snapshot) : EMPTY_UPDATE))
     return messages
   }
 

@@ -157,6 +157,32 @@ describe('a lead setting up a project in the browser', () => {
     expect(exported.annotations.length).toBeGreaterThan(0)
   })
 
+  it('uploads a long list in several requests and adds up what each stored', async () => {
+    const photo = readdirSync(PHOTOS).find((f) => f.endsWith('.jpg')) ?? ''
+    const bytes = readFileSync(path.join(PHOTOS, photo))
+    const before = await page.getByTestId('asset-tile').count()
+    const posts: string[] = []
+    const onRequest = (req: { method(): string; url(): string }) => {
+      if (req.method() === 'POST' && req.url().endsWith('/assets')) posts.push(req.url())
+    }
+    page.on('request', onRequest)
+    // 40 files is more than one request carries, so the list goes in two.
+    const files = Array.from({ length: 40 }, (_, i) => ({
+      name: `many-frame-${String(i).padStart(2, '0')}.jpg`,
+      mimeType: 'image/jpeg',
+      buffer: bytes,
+    }))
+    files.push({ name: 'many-readme.txt', mimeType: 'text/plain', buffer: Buffer.from('no') })
+    await page.getByTestId('upload-files').setInputFiles(files)
+    await expect
+      .poll(() => page.getByTestId('upload-summary').textContent(), { timeout: 60_000 })
+      .toBe('40 of 41 files added.')
+    page.off('request', onRequest)
+    expect(posts.length).toBe(2)
+    expect(await page.getByTestId('upload-refusals').textContent()).toContain('many-readme.txt')
+    await expect.poll(() => page.getByTestId('asset-tile').count()).toBe(before + 40)
+  })
+
   it('makes the sample project from the projects page', async () => {
     await page.goto(server.url)
     await page.getByTestId('sample-project').click()

@@ -1,32 +1,34 @@
 import { useState, type DragEvent } from 'react'
-import { ApiError, errorText, type UploadRefusal } from '../../app/api.ts'
+import { errorText } from '../../app/api.ts'
 import { itemsFromDrop, itemsFromFileList } from './collect-files.ts'
 import { useUpload, type UploadItem } from './queries.ts'
+import type { Refusal, UploadProgress } from './upload-batches.ts'
 
-/** Drop files or folders, or pick them; per-file refusals from the server are listed. */
+/**
+ * Drop files or folders, or pick them; they go in batches with a progress line, and the files
+ * the server refused in any batch are listed together at the end.
+ */
 export function UploadSection({ projectId }: { projectId: string }) {
   const upload = useUpload(projectId)
   const [over, setOver] = useState(false)
-  const [refusals, setRefusals] = useState<UploadRefusal[]>([])
+  const [refusals, setRefusals] = useState<Refusal[]>([])
   const [summary, setSummary] = useState<string | null>(null)
+  const [progress, setProgress] = useState<UploadProgress | null>(null)
 
   const send = (items: UploadItem[]) => {
-    if (items.length === 0) return
+    if (items.length === 0 || upload.isPending) return
     setSummary(null)
     setRefusals([])
-    upload.mutate(items, {
-      onSuccess: (res) => {
-        setSummary(`${res.assets.length} of ${items.length} files added.`)
-        setRefusals(res.errors)
+    upload.mutate(
+      { items, onProgress: setProgress },
+      {
+        onSuccess: (outcome) => {
+          setSummary(`${outcome.stored} of ${outcome.total} files added.`)
+          setRefusals(outcome.refusals)
+        },
+        onSettled: () => setProgress(null),
       },
-      onError: (error) => {
-        // When every file is refused the server answers with an error that still lists them.
-        const listed = refusalsOf(error)
-        if (listed.length === 0) return
-        setSummary(`0 of ${items.length} files added.`)
-        setRefusals(listed)
-      },
-    })
+    )
   }
 
   const onDrop = async (e: DragEvent) => {
@@ -78,10 +80,14 @@ export function UploadSection({ projectId }: { projectId: string }) {
             }}
           />
         </label>
-        {upload.isPending && <span className="muted">Uploading…</span>}
+        {upload.isPending && progress && (
+          <span className="muted" data-testid="upload-progress">
+            Uploading… {progress.done} of {progress.total} files
+          </span>
+        )}
       </div>
       {summary && <p data-testid="upload-summary">{summary}</p>}
-      {upload.error && refusals.length === 0 && <p className="error">{errorText(upload.error)}</p>}
+      {upload.error && <p className="error">{errorText(upload.error)}</p>}
       {refusals.length > 0 && (
         <ul className="refusals" data-testid="upload-refusals">
           {refusals.map((r, i) => (
@@ -93,10 +99,4 @@ export function UploadSection({ projectId }: { projectId: string }) {
       )}
     </section>
   )
-}
-
-function refusalsOf(error: unknown): UploadRefusal[] {
-  if (!(error instanceof ApiError)) return []
-  const listed = (error.details as { errors?: unknown } | undefined)?.errors
-  return Array.isArray(listed) ? (listed as UploadRefusal[]) : []
 }

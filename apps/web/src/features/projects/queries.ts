@@ -9,6 +9,7 @@ import {
   type Role,
   type UploadRefusal,
 } from '../../app/api.ts'
+import { sendInBatches, type UploadProgress } from './upload-batches.ts'
 
 export const projectKeys = {
   all: ['projects'] as const,
@@ -101,21 +102,36 @@ export function useAddMember(projectId: string) {
 /** A file to upload with the relative path it had in the chosen folder or drop. */
 export type UploadItem = { file: File; path: string }
 
+/**
+ * Uploads files in batches, one request after another (see `upload-batches.ts`), adding up what
+ * each answered; `onProgress` hears how many files have been sent.
+ */
 export function useUpload(projectId: string) {
   const client = useQueryClient()
   return useMutation({
-    mutationFn: async (items: UploadItem[]) => {
-      const form = new FormData()
-      // The part's file name carries the relative path; the server keeps it as the asset name.
-      for (const item of items) form.append('file', item.file, item.path)
-      return api<{ assets: Asset[]; errors: UploadRefusal[] }>(
-        `/api/projects/${projectId}/assets`,
-        {
-          method: 'POST',
-          body: form,
+    mutationFn: ({
+      items,
+      onProgress,
+    }: {
+      items: UploadItem[]
+      onProgress?: (progress: UploadProgress) => void
+    }) =>
+      sendInBatches(
+        items,
+        async (batch) => {
+          const form = new FormData()
+          // The part's file name carries the relative path; the server keeps it as the asset name.
+          for (const item of batch) form.append('file', item.file, item.path)
+          const res = await api<{ assets: Asset[]; errors: UploadRefusal[] }>(
+            `/api/projects/${projectId}/assets`,
+            { method: 'POST', body: form },
+          )
+          // New tiles show up while later batches are still on their way.
+          void client.invalidateQueries({ queryKey: projectKeys.assets(projectId) })
+          return { stored: res.assets.length, refusals: res.errors }
         },
-      )
-    },
+        onProgress,
+      ),
     onSettled: () => client.invalidateQueries({ queryKey: projectKeys.assets(projectId) }),
   })
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { InterchangeDataset, InterchangeRegion } from './model.ts'
+import { fitRegionToImage } from './fit.ts'
 import { exportDataset, FORMAT_NAMES } from './index.ts'
 
 const box = (x: number, y: number, w: number, h: number, extra: Partial<InterchangeRegion> = {}) =>
@@ -45,5 +46,43 @@ describe('rules every export keeps', () => {
     expect(report.lossiness.map((l) => l.reason).join()).toMatch(/groups/)
     const coco = exportDataset('coco', dataset(box(10, 10, 20, 20, { group: 3 })))
     expect(coco.report.lossiness).toEqual([])
+  })
+})
+
+describe('fitting an imported region to its image', () => {
+  it('clips a box past the edge and leaves out one wholly outside', () => {
+    expect(fitRegionToImage(box(490, 330, 20, 20), 500, 338)).toEqual({
+      region: box(490, 330, 10, 8),
+      changed: true,
+    })
+    expect(fitRegionToImage(box(1e308, 2, 5, 4), 500, 338)).toEqual({ region: null, changed: true })
+  })
+
+  it('keeps a vertex drawn a fraction of a pixel past the edge, and clamps one far out', () => {
+    const polygon = (points: [number, number][]) =>
+      ({ kind: 'polygon', label: 'car', geometry: { points }, attributes: {} }) as InterchangeRegion
+    const edge = polygon([
+      [10, 10],
+      [20, 375.38],
+      [30, 10],
+    ])
+    expect(fitRegionToImage(edge, 500, 375)).toEqual({ region: edge, changed: false })
+    const far = fitRegionToImage(
+      polygon([
+        [10, 10],
+        [20, 9000],
+        [30, 10],
+      ]),
+      500,
+      375,
+    )
+    expect(far.changed).toBe(true)
+    expect(far.region?.geometry).toEqual({
+      points: [
+        [10, 10],
+        [20, 375],
+        [30, 10],
+      ],
+    })
   })
 })

@@ -1,6 +1,11 @@
-import { clipBbox } from '../geometry/index.ts'
+import { clamp, clipBbox } from '../geometry/index.ts'
 import { ReportBuilder } from './common/report.ts'
-import type { ConversionReport, InterchangeDataset, InterchangeItem } from './model.ts'
+import type {
+  ConversionReport,
+  InterchangeDataset,
+  InterchangeItem,
+  InterchangeRegion,
+} from './model.ts'
 
 /** What a format keeps of a region beyond its kind, geometry, label and attributes. */
 export type FormatCarries = { crowd: boolean; group: boolean; outside: boolean }
@@ -50,5 +55,66 @@ export function mergeReports(...reports: ConversionReport[]): ConversionReport {
   return {
     warnings: reports.flatMap((r) => r.warnings),
     lossiness: reports.flatMap((r) => r.lossiness),
+  }
+}
+
+/** How far past the image edge a vertex may lie and still be kept as drawn, in pixels. */
+const EDGE_SLACK = 1
+
+/**
+ * Fits one imported region to its image, as displayed: a box is clipped (left out when wholly
+ * outside); a point of another shape more than a pixel outside is clamped to the image. Returns null for a region left
+ * out, and says whether it changed, so the import can count both.
+ */
+export function fitRegionToImage(
+  region: InterchangeRegion,
+  width: number,
+  height: number,
+): { region: InterchangeRegion | null; changed: boolean } {
+  // Tools put vertices on the edge with sub-pixel overshoot (labelme writes 375.38 on a 375 px
+  // image); those are kept as drawn. Beyond a pixel a point is an error and is clamped.
+  const x = (v: number) => (v >= -EDGE_SLACK && v <= width + EDGE_SLACK ? v : clamp(v, 0, width))
+  const y = (v: number) => (v >= -EDGE_SLACK && v <= height + EDGE_SLACK ? v : clamp(v, 0, height))
+  const pts = (list: [number, number][]) =>
+    list.map(([px, py]) => [x(px), y(py)] as [number, number])
+  let fitted: InterchangeRegion
+  switch (region.kind) {
+    case 'bbox': {
+      const { box, clipped } = clipBbox(region.geometry, width, height)
+      if (!clipped) return { region, changed: false }
+      return { region: box.w > 0 && box.h > 0 ? { ...region, geometry: box } : null, changed: true }
+    }
+    case 'point':
+      fitted = { ...region, geometry: { x: x(region.geometry.x), y: y(region.geometry.y) } }
+      break
+    case 'polygon': {
+      const g = region.geometry
+      fitted = {
+        ...region,
+        geometry: {
+          ...g,
+          points: pts(g.points),
+          ...(g.holes ? { holes: g.holes.map(pts) } : {}),
+          ...(g.parts ? { parts: g.parts.map(pts) } : {}),
+        },
+      }
+      break
+    }
+    case 'polyline':
+      fitted = { ...region, geometry: { points: pts(region.geometry.points) } }
+      break
+    case 'keypoints':
+      fitted = {
+        ...region,
+        geometry: { points: region.geometry.points.map((p) => ({ ...p, x: x(p.x), y: y(p.y) })) },
+      }
+      break
+    default:
+      // A rotated box turns about its centre and a mask is sized to its image: left as they are.
+      return { region, changed: false }
+  }
+  return {
+    region: fitted,
+    changed: JSON.stringify(fitted.geometry) !== JSON.stringify(region.geometry),
   }
 }

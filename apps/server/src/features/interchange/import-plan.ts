@@ -11,6 +11,7 @@ import {
 } from '@concord/shared/formats/index'
 import type { AppContext } from '../../context.ts'
 import { createAssetMatcher, type AssetMatcher } from './asset-matcher.ts'
+import { fitRegionToImage } from '@concord/shared/formats/fit'
 import { AppError } from '../../lib/errors.ts'
 import { listAssetRows } from '../assets/queries.ts'
 import { listLabels } from '../projects/queries.ts'
@@ -110,6 +111,7 @@ function matchItems(
 ): AssetSlot[] {
   const slots = new Map<string, AssetSlot>()
   const claimedBy = new Map<string, string>()
+  const outside = { clamped: 0, skipped: 0 }
   const ambiguous = new Set<string>()
   dataset.items.forEach((item, i) => {
     if (i % MATCH_STEP === 0) {
@@ -145,11 +147,29 @@ function matchItems(
       })
     }
     const slot = slots.get(asset.id) ?? { asset, pending: isPending(asset), regions: [], tags: [] }
-    slot.regions.push(...item.regions)
+    for (const region of item.regions) {
+      const fitted = fitRegionToImage(region, asset.width, asset.height)
+      if (fitted.changed) outside[fitted.region ? 'clamped' : 'skipped'] += 1
+      if (fitted.region) slot.regions.push(fitted.region)
+    }
     slot.tags.push(...item.tags)
     slots.set(asset.id, slot)
   })
   control.progress('match', dataset.items.length, dataset.items.length)
+  if (outside.clamped > 0) {
+    warnings.push({
+      code: 'clamped',
+      message: 'regions reaching outside their image were clipped to it',
+      count: outside.clamped,
+    })
+  }
+  if (outside.skipped > 0) {
+    warnings.push({
+      code: 'skipped',
+      message: 'boxes wholly outside their image were left out',
+      count: outside.skipped,
+    })
+  }
   return [...slots.values()].filter((slot) => !ambiguous.has(slot.asset.id))
 }
 

@@ -112,4 +112,57 @@ describe('editing through a server restart', () => {
     })
     await fresh.close()
   })
+
+  it('keeps an edit made offline through a reload and sends it when the asset is opened again', async () => {
+    await expect.poll(status, { timeout: 30_000 }).toBe('saved')
+    const before = (await page.evaluate(() => window.__concord?.readRegions().length)) ?? 0
+    const assetUrl = page.url()
+
+    const port = server.port
+    server.kill('SIGTERM')
+    await server.exited
+    await expect.poll(status, { timeout: 15_000 }).toBe('offline')
+    await drawBox(300)
+    expect(await page.evaluate(() => window.__concord?.readRegions().length)).toBe(before + 1)
+
+    // Leaving with unsaved edits asks first; the test says yes, and the reload then fails
+    // because nothing serves the page.
+    const dialogs: string[] = []
+    page.once('dialog', (dialog) => {
+      dialogs.push(dialog.type())
+      void dialog.accept()
+    })
+    await page.reload().catch(() => undefined)
+    expect(dialogs).toEqual(['beforeunload'])
+
+    server = await startServerProcess({
+      dataDir,
+      adminEmail: USER.email,
+      adminPassword: USER.password,
+      env: { PORT: String(port) },
+    })
+    await page.goto(assetUrl)
+    await page.waitForFunction(
+      (n) => (window.__concord?.readRegions().length ?? 0) === n,
+      before + 1,
+      { timeout: 15_000 },
+    )
+    await expect.poll(status, { timeout: 30_000 }).toBe('saved')
+
+    // Another browser, with nothing stored locally, gets the box from the server.
+    const other = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+    const elsewhere = await other.newPage()
+    await elsewhere.goto(server.url)
+    await elsewhere.getByTestId('login-email').fill(USER.email)
+    await elsewhere.getByTestId('login-password').fill(USER.password)
+    await elsewhere.getByTestId('login-submit').click()
+    await elsewhere.getByTestId('current-user').waitFor()
+    await elsewhere.goto(assetUrl)
+    await elsewhere.waitForFunction(
+      (n) => (window.__concord?.readRegions().length ?? 0) === n,
+      before + 1,
+      { timeout: 15_000 },
+    )
+    await other.close()
+  })
 })

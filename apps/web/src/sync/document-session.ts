@@ -1,10 +1,11 @@
 import { CLOSE_MESSAGES, MESSAGE_SAVED } from '@concord/shared'
 import * as decoding from 'lib0/decoding'
 import type { Awareness } from 'y-protocols/awareness'
+import { IndexeddbPersistence } from 'y-indexeddb'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { LOCAL_ORIGIN } from './local-origin.ts'
-import { computeSaveStatus, type SaveStatus } from './save-status.ts'
+import { computeSaveStatus, type SaveStatus, type StateVector } from './save-status.ts'
 import { createLocalUndoManager } from './undo.ts'
 
 export type SessionState = {
@@ -21,24 +22,27 @@ export function syncServerUrl(loc: Location = window.location): string {
 /**
  * One open document: the Yjs doc, its WebSocket provider (with Concord's "saved" messages),
  * awareness, and an undo manager that tracks only this browser's edits. Offline edits stay in
- * the doc and y-websocket sends them when the connection comes back.
+ * the doc and y-websocket sends them when the connection comes back; the doc is also kept in
+ * IndexedDB under its name, so edits made offline survive a reload or a closed tab and are merged
+ * and sent the next time the document is opened.
  */
 export class DocumentSession {
   readonly doc = new Y.Doc()
   readonly provider: WebsocketProvider
   readonly undoManager: Y.UndoManager
-  private savedClock: number | null = null
+  readonly local: IndexeddbPersistence
+  private savedVector: StateVector | null = null
   private everConnected = false
   private state: SessionState = { status: 'connecting', problem: null }
   private readonly listeners = new Set<() => void>()
 
   constructor(readonly documentName: string) {
+    this.local = new IndexeddbPersistence(localStoreName(documentName), this.doc)
     this.provider = new WebsocketProvider(syncServerUrl(), documentName, this.doc, {
       params: { saved: '1' },
     })
     this.provider.messageHandlers[MESSAGE_SAVED] = (_encoder, decoder) => {
-      const vector = Y.decodeStateVector(decoding.readVarUint8Array(decoder))
-      this.savedClock = vector.get(this.doc.clientID) ?? 0
+      this.savedVector = Y.decodeStateVector(decoding.readVarUint8Array(decoder))
       this.update()
     }
     this.provider.on('status', ({ status }) => {
@@ -76,6 +80,8 @@ export class DocumentSession {
     this.doc.off('update', this.onUpdate)
     this.undoManager.destroy()
     this.provider.destroy()
+    // Destroying only closes the database; the stored updates stay for the next opening.
+    void this.local.destroy()
     this.doc.destroy()
     this.listeners.clear()
   }
@@ -86,12 +92,17 @@ export class DocumentSession {
     const status = computeSaveStatus({
       connected: this.provider.wsconnected,
       everConnected: this.everConnected,
-      localClock: Y.getState(this.doc.store, this.doc.clientID),
-      savedClock: this.savedClock,
+      localVector: Y.decodeStateVector(Y.encodeStateVector(this.doc)),
+      savedVector: this.savedVector,
     })
     const next = { ...this.state, ...patch, status }
     if (next.status === this.state.status && next.problem === this.state.problem) return
     this.state = next
     for (const listener of this.listeners) listener()
   }
+}
+
+/** The IndexedDB database that keeps one document's updates in this browser. */
+export function localStoreName(documentName: string): string {
+  return `concord:${documentName}`
 }

@@ -68,6 +68,19 @@ function Workspace({ asset, project, user }: { asset: Asset; project: Project; u
 
   useEffect(() => open?.editor.setLabels(project.labels), [open, project.labels])
 
+  useEffect(() => {
+    if (!open) return
+    // Edits are kept in the browser too, but leaving before the server has them is still worth a
+    // word: another device will not see them until this one opens the asset again.
+    const warn = (event: BeforeUnloadEvent) => {
+      if (open.session.getState().status === 'saved') return
+      event.preventDefault()
+      event.returnValue = ''
+    }
+    window.addEventListener('beforeunload', warn)
+    return () => window.removeEventListener('beforeunload', warn)
+  }, [open])
+
   return (
     <main className="annotate">
       <div className="annotate-bar">

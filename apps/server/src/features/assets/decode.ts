@@ -126,6 +126,16 @@ function isBmp(bytes: Uint8Array): boolean {
 }
 
 function notAnImage(cause?: unknown): AppError {
+  // sharp refuses images past its pixel limit (about 268 megapixels) with this message; that
+  // image is readable, only too large, and the person uploading it should be told so.
+  if (cause instanceof Error && /pixel limit/i.test(cause.message)) {
+    return new AppError(
+      'too_large',
+      'The image has more pixels than Concord accepts (about 268 megapixels)',
+      undefined,
+      { cause },
+    )
+  }
   return new AppError(
     'unsupported_media_type',
     'Not an image Concord can read (JPEG, PNG, WebP, BMP, TIFF or GIF)',

@@ -80,7 +80,8 @@ async function storeOne(
   const fileName = normaliseRelativePath(file.name)
   if (fileName === null) throw new AppError('bad_request', 'The file has no usable name')
   if (file.size > ctx.config.maxUploadBytes) {
-    throw new AppError('too_large', `Larger than the limit of ${ctx.config.maxUploadBytes} bytes`)
+    const mib = (ctx.config.maxUploadBytes / 2 ** 20).toFixed(0)
+    throw new AppError('too_large', `Larger than the limit of ${mib} MiB`)
   }
   if (taken.has(fileName)) throw conflict(fileName)
 

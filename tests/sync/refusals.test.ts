@@ -4,7 +4,9 @@ import WebSocket from 'ws'
 import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
 import { addRegion, CLOSE_CODES, MESSAGE_SYNC, readRegions } from '@concord/shared'
+import { projectMembers } from '@concord/server/db/schema'
 import { countLogEntries, testDatabaseKinds } from '@concord/server/sync/testing/fixtures'
+import { and, eq } from 'drizzle-orm'
 import {
   connectClient,
   startSyncHarness,
@@ -176,6 +178,26 @@ describe.each(testDatabaseKinds())('sync refusals on $kind', (kind) => {
     socket.ws.send(new Uint8Array(17 * 1024 * 1024))
     expect((await socket.closed).code).toBe(CLOSE_CODES.tooLarge)
     await expectBystanderUndisturbed()
+  })
+
+  it('closes an open connection once its user is no longer a member', async () => {
+    const person = harness.seed.otherAnnotator
+    const socket = openRaw(harness, room, `?token=${person.id}`)
+    await opened(socket)
+    const db = harness.test.database.db
+    const membership = and(
+      eq(projectMembers.projectId, harness.seed.projectId),
+      eq(projectMembers.userId, person.id),
+    )
+    const [row] = await db.select().from(projectMembers).where(membership)
+    await db.delete(projectMembers).where(membership)
+    try {
+      await harness.sync.recheckAccess()
+      expect((await socket.closed).code).toBe(CLOSE_CODES.forbidden)
+      await expectBystanderUndisturbed()
+    } finally {
+      if (row) await db.insert(projectMembers).values(row)
+    }
   })
 })
 

@@ -30,6 +30,11 @@ export type SyncServer = {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void
   /** Names of the documents this process holds in memory now. */
   loadedDocuments(): string[]
+  /**
+   * Checks every open connection's credentials and role again, closing those that lost them;
+   * runs on each ping round, and can be called when access changes.
+   */
+  recheckAccess(): Promise<void>
   /** Stops accepting, closes sockets with 4503, flushes every document and unloads it. */
   close(): Promise<void>
 }
@@ -48,11 +53,27 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
   const registry = new DocumentRegistry(database, logger)
   // Our own size check closes with 4413; ws's limit is only the hard stop above it.
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES * 2 })
-  const connections = new Set<Connection>()
+  /** Each open connection with what it was opened with, to check again while it lasts. */
+  const connections = new Map<
+    Connection,
+    { headers: IncomingHttpHeaders; url: string; name: string }
+  >()
   const alive = new WeakMap<WebSocket, boolean>()
   let closing = false
 
+  // A token revoked, a session ended or a member removed must stop writing too: every
+  // connection's credentials and role are checked again on each ping round.
+  const recheck = async () => {
+    for (const [connection, opened] of connections) {
+      const user = await options.authenticate(opened.headers, opened.url)
+      const access = user ? await resolveDocumentAccess(database.db, user, opened.name) : null
+      if (!user) connection.close('unauthenticated')
+      else if (!access?.ok) connection.close(access?.reason ?? 'forbidden')
+    }
+  }
+
   const pinger = setInterval(() => {
+    recheck().catch((error: unknown) => logger.error({ err: error }, 'access recheck failed'))
     for (const ws of wss.clients) {
       if (alive.get(ws) === false) {
         ws.terminate()
@@ -118,7 +139,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
           registry.unloadWhenIdle(live)
         },
       )
-      connections.add(connection)
+      connections.set(connection, { headers: req.headers, url: req.url ?? '/', name })
       connection.start()
       logger.info({ document: name, user: user.id, mode: access.mode }, 'sync connected')
     } finally {
@@ -207,10 +228,11 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       })
     },
     loadedDocuments: () => registry.names(),
+    recheckAccess: recheck,
     async close() {
       closing = true
       clearInterval(pinger)
-      for (const connection of [...connections]) connection.close('serverShutdown')
+      for (const connection of [...connections.keys()]) connection.close('serverShutdown')
       await registry.closeAll()
       wss.close()
     },

@@ -5,6 +5,7 @@ import { boundsOf, centreOf } from './hit-test.ts'
 import { drawOverlay, HANDLE_SCREEN_PX } from './overlay.ts'
 import { Presence, type PresenceState } from './presence.ts'
 import { UNKNOWN_LABEL_COLOUR } from './region-batches.ts'
+import { labelForDrawing, relabelRefusal } from './label-rules.ts'
 import { cycleId, labelForHotkey, labelForKind, RegionEdits } from './region-edits.ts'
 import { RegionStore, type RegionChange } from './region-store.ts'
 import { RenderProbe } from './render-probe.ts'
@@ -31,6 +32,8 @@ export type EditorSnapshot = {
   /** Bumped when regions change, so the region list knows to re-read. */
   regionsVersion: number
   hiddenCount: number
+  /** A short message about the last thing refused (a label on a kind it does not allow). */
+  notice: { id: number; text: string } | null
 }
 
 /** A press may miss a thin shape or a grip by this many screen pixels. */
@@ -62,6 +65,7 @@ export class AnnotationEditor {
   private snapshot: EditorSnapshot
   private readonly listeners = new Set<() => void>()
   private destroyed = false
+  private notice: EditorSnapshot['notice'] = null
 
   constructor(
     private readonly session: DocumentSession,
@@ -118,19 +122,27 @@ export class AnnotationEditor {
 
   setTool(tool: ToolName): void {
     this.tools.cancel(this.toolContext())
+    // A shape left selected would be relabelled by the next digit key, meant for the next shape.
+    if (tool !== 'select' && this.selection.length > 0) this.select([])
     this.tools.active = tool
     this.presence.setTool(tool)
     this.markOverlay()
     this.emit()
   }
 
-  /** Picks the label for the next shape and relabels the selection, as digit keys do. */
+  /**
+   * Picks the label for the next shape and relabels the selection, as digit keys do; when the
+   * label does not allow a selected region's kind nothing changes and a notice says why.
+   */
   chooseLabel(labelId: string): void {
+    const label = this.labelsById.get(labelId)
+    const selected = this.selectedRegions()
+    const kinds = selected.map((r) => r.kind)
+    const refusal = label ? relabelRefusal(label, kinds) : null
+    if (refusal) return this.notify(refusal)
     this.activeLabelId = labelId
-    this.edits.relabel(
-      this.selection.filter((id) => this.store.regions.has(id)),
-      labelId,
-    )
+    const ids = selected.map((r) => r.id)
+    this.edits.relabel(ids, labelId)
     this.emit()
   }
 
@@ -262,8 +274,14 @@ export class AnnotationEditor {
   }
 
   private create(shape: NewShape): void {
-    const labelId = labelForKind(this.labels, this.activeLabelId, shape.kind)
-    this.select([this.edits.create(shape.kind, labelId, shape.geometry)])
+    const choice = labelForDrawing(this.labels, this.activeLabelId, shape.kind)
+    if (!choice.ok) return this.notify(choice.message)
+    this.select([this.edits.create(shape.kind, choice.labelId, shape.geometry)])
+  }
+
+  private notify(text: string): void {
+    this.notice = { id: (this.notice?.id ?? 0) + 1, text }
+    this.emit()
   }
 
   deleteSelection(): boolean {
@@ -414,6 +432,7 @@ export class AnnotationEditor {
       regionCount: this.store.regions.size,
       regionsVersion,
       hiddenCount: this.hidden.size,
+      notice: this.notice,
     }
   }
 }

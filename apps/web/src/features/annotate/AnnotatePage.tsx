@@ -7,6 +7,7 @@ import { bindInput } from '../../canvas/input.ts'
 import { DocumentSession } from '../../sync/document-session.ts'
 import { colourForUser } from '../../sync/user-colour.ts'
 import { useAsset, useProject } from '../projects/queries.ts'
+import { EditorNotice } from './EditorNotice.tsx'
 import { LabelPalette } from './LabelPalette.tsx'
 import { RegionList } from './RegionList.tsx'
 import { ShortcutsDialog } from './ShortcutsDialog.tsx'
@@ -97,6 +98,7 @@ function Workspace({ asset, project, user }: { asset: Asset; project: Project; u
           {mountError && (
             <p className="error canvas-error">The canvas could not start: {mountError}</p>
           )}
+          {open && <EditorNotice editor={open.editor} />}
         </div>
         {open && <SidePanel editor={open.editor} project={project} />}
       </div>

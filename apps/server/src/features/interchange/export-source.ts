@@ -4,9 +4,9 @@ import type {
   InterchangeRegion,
   ReportEntry,
 } from '@concord/shared/formats/index'
-import { and, asc, eq, inArray } from 'drizzle-orm'
+import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.ts'
-import { documents, regions as regionsTable } from '../../db/schema.ts'
+import { documents } from '../../db/schema.ts'
 import type { AssetRow } from '../assets/queries.ts'
 import { listLabels } from '../projects/queries.ts'
 import { splitExtras } from './region-extras.ts'
@@ -45,20 +45,11 @@ export async function* readExportItems(
 ): AsyncGenerator<InterchangeItem> {
   for (let start = 0; start < assets.length; start += ASSETS_PER_PAGE) {
     const page = assets.slice(start, start + ASSETS_PER_PAGE)
-    // Only the columns an item needs: PGlite spends most of a page's time handing over rows.
-    const rows = await db
-      .select(REGION_COLUMNS)
-      .from(regionsTable)
-      .where(
-        and(
-          eq(regionsTable.layer, layer),
-          inArray(
-            regionsTable.assetId,
-            page.map((a) => a.id),
-          ),
-        ),
-      )
-      .orderBy(asc(regionsTable.assetId), asc(regionsTable.createdAt), asc(regionsTable.regionId))
+    const rows = await readRegionPage(
+      db,
+      layer,
+      page.map((a) => a.id),
+    )
     const tagRows = await db
       .select({ assetId: documents.assetId, tags: documents.tags })
       .from(documents)
@@ -106,17 +97,6 @@ export async function* readExportItems(
   }
 }
 
-const REGION_COLUMNS = {
-  assetId: regionsTable.assetId,
-  regionId: regionsTable.regionId,
-  kind: regionsTable.kind,
-  labelId: regionsTable.labelId,
-  geometry: regionsTable.geometry,
-  attributes: regionsTable.attributes,
-  source: regionsTable.source,
-  score: regionsTable.score,
-}
-
 type RegionRow = {
   assetId: string
   regionId: string
@@ -142,4 +122,27 @@ function toInterchangeRegion(row: RegionRow, label: string): InterchangeRegion {
     ...(extras.crowd ? { crowd: true } : {}),
     ...(extras.extra ? { extra: extras.extra } : {}),
   } as InterchangeRegion
+}
+
+/**
+ * One page of regions, in item order, with only the columns an item needs. The page comes back
+ * as a single JSON array built by the database: handing over rows one by one is where PGlite
+ * spent most of an export (about 3 of 4 seconds for 100,000 regions).
+ */
+async function readRegionPage(db: Db, layer: string, assetIds: string[]): Promise<RegionRow[]> {
+  const ids = sql.join(
+    assetIds.map((id) => sql`${id}`),
+    sql`, `,
+  )
+  const result = (await db.execute(sql`
+    select json_agg(json_build_object(
+      'assetId', r.asset_id, 'regionId', r.region_id, 'kind', r.kind, 'labelId', r.label_id,
+      'geometry', r.geometry, 'attributes', r.attributes, 'source', r.source, 'score', r.score
+    ) order by r.asset_id, r.created_at, r.region_id)::text as page
+    from regions r
+    where r.layer = ${layer} and r.asset_id in (${ids})`)) as unknown as {
+    rows: { page: string | null }[]
+  }
+  const page = result.rows[0]?.page
+  return page ? (JSON.parse(page) as RegionRow[]) : []
 }

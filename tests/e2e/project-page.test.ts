@@ -112,6 +112,39 @@ describe('a lead setting up a project in the browser', () => {
       .toContainEqual(expect.stringContaining(`${COLLEAGUE.email} · reviewer`))
   })
 
+  it('shows a reviewer export but not upload or import, and an annotator neither', async () => {
+    const projectUrl = page.url()
+    const projectId = projectUrl.split('/projects/')[1] ?? ''
+    const admin = await ApiClient.signIn(server.url, LEAD.email, LEAD.password)
+    const annotator = { email: 'ann@example.com', name: 'Ann', password: 'ann-password-123' }
+    await admin.request('POST', '/api/users', annotator)
+    await admin.request('POST', `/api/projects/${projectId}/members`, {
+      email: annotator.email,
+      role: 'annotator',
+    })
+
+    const visible = async (who: { email: string; password: string }) => {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+      const other = await context.newPage()
+      await other.goto(server.url)
+      await other.getByTestId('login-email').fill(who.email)
+      await other.getByTestId('login-password').fill(who.password)
+      await other.getByTestId('login-submit').click()
+      await other.getByTestId('current-user').waitFor()
+      await other.goto(projectUrl)
+      await other.getByTestId('project-title').waitFor()
+      const seen = {
+        upload: await other.getByTestId('upload-drop-zone').count(),
+        import: await other.getByTestId('import-file').count(),
+        export: await other.getByTestId('export-start').count(),
+      }
+      await context.close()
+      return seen
+    }
+    expect(await visible(COLLEAGUE)).toEqual({ upload: 0, import: 0, export: 1 })
+    expect(await visible(annotator)).toEqual({ upload: 0, import: 0, export: 0 })
+  })
+
   it('creates an API token that is shown once and then listed by name', async () => {
     await page.getByTestId('token-name').fill('nightly import')
     await page.getByTestId('token-create').click()

@@ -80,9 +80,11 @@ const IMPORT_MODES: Choice[] = [
 export function InterchangeSection({
   projectId,
   canImport,
+  canExport,
 }: {
   projectId: string
   canImport: boolean
+  canExport: boolean
 }) {
   const [formatId, setFormatId] = useState(INTERCHANGE_FORMATS[0]!.id)
   const format = INTERCHANGE_FORMATS.find((f) => f.id === formatId) ?? INTERCHANGE_FORMATS[0]!
@@ -99,7 +101,7 @@ export function InterchangeSection({
 
   return (
     <section className="card" data-testid="interchange-section">
-      <h2>Import and export</h2>
+      <h2>{canImport ? 'Import and export' : 'Export'}</h2>
       <label>
         Format
         <select
@@ -153,42 +155,44 @@ export function InterchangeSection({
           {startImport.error && <p className="error">{errorText(startImport.error)}</p>}
         </fieldset>
       )}
-      <fieldset>
-        <legend>Export</legend>
-        {format.exportOptions?.map((o) => (
-          <OptionSelect
-            key={o.key}
-            name={o.name}
-            choices={o.choices}
-            value={exportChoices[o.key] ?? o.choices[0]?.value ?? ''}
-            onChange={(v) => setExportChoices({ ...exportChoices, [o.key]: v })}
-          />
-        ))}
-        <label>
-          <input
-            type="checkbox"
-            data-testid="export-images"
-            checked={withImages}
-            onChange={(e) => setWithImages(e.target.checked)}
-          />{' '}
-          with the images (a zip)
-        </label>
-        <button
-          type="button"
-          data-testid="export-start"
-          disabled={startExport.isPending}
-          onClick={() =>
-            startExport.mutate({
-              format: format.id,
-              images: withImages,
-              options: chosen(format.exportOptions, exportChoices),
-            })
-          }
-        >
-          Export
-        </button>
-        {startExport.error && <p className="error">{errorText(startExport.error)}</p>}
-      </fieldset>
+      {canExport && (
+        <fieldset>
+          <legend>Export</legend>
+          {format.exportOptions?.map((o) => (
+            <OptionSelect
+              key={o.key}
+              name={o.name}
+              choices={o.choices}
+              value={exportChoices[o.key] ?? o.choices[0]?.value ?? ''}
+              onChange={(v) => setExportChoices({ ...exportChoices, [o.key]: v })}
+            />
+          ))}
+          <label>
+            <input
+              type="checkbox"
+              data-testid="export-images"
+              checked={withImages}
+              onChange={(e) => setWithImages(e.target.checked)}
+            />{' '}
+            with the images (a zip)
+          </label>
+          <button
+            type="button"
+            data-testid="export-start"
+            disabled={startExport.isPending}
+            onClick={() =>
+              startExport.mutate({
+                format: format.id,
+                images: withImages,
+                options: chosen(format.exportOptions, exportChoices),
+              })
+            }
+          >
+            Export
+          </button>
+          {startExport.error && <p className="error">{errorText(startExport.error)}</p>}
+        </fieldset>
+      )}
       <JobList projectId={projectId} />
     </section>
   )

@@ -5,6 +5,7 @@ import { AssetGrid } from './AssetGrid.tsx'
 import { InterchangeSection } from './InterchangeSection.tsx'
 import { LabelsSection } from './LabelsSection.tsx'
 import { MembersSection } from './MembersSection.tsx'
+import { can } from './permissions.ts'
 import { useProject } from './queries.ts'
 import { UploadSection } from './UploadSection.tsx'
 
@@ -14,7 +15,6 @@ export function ProjectPage({ projectId }: { projectId: string }) {
   if (project.isPending) return <p className="page muted">Loading…</p>
   if (project.error) return <p className="page error">{errorText(project.error)}</p>
   const p = project.data
-  const lead = p.role === 'lead'
   return (
     <main className="page">
       <div className="page-title">
@@ -23,14 +23,21 @@ export function ProjectPage({ projectId }: { projectId: string }) {
         <span className="spacer" />
         <Link href="/">All projects</Link>
       </div>
-      <UploadSection projectId={p.id} />
+      {can(p.role, 'upload') && <UploadSection projectId={p.id} />}
       <AssetGrid projectId={p.id} />
       <div className="columns">
-        <LabelsSection project={p} canEdit={lead} />
-        <MembersSection projectId={p.id} canAdd={lead} />
+        <LabelsSection project={p} canEdit={can(p.role, 'editLabels')} />
+        <MembersSection projectId={p.id} canAdd={can(p.role, 'addMembers')} />
       </div>
       <div className="columns">
-        <InterchangeSection projectId={p.id} canImport={lead} />
+        {/* Jobs are listed to those who may start them; an annotator has none to see. */}
+        {can(p.role, 'export') && (
+          <InterchangeSection
+            projectId={p.id}
+            canImport={can(p.role, 'import')}
+            canExport={can(p.role, 'export')}
+          />
+        )}
         <TokensSection />
       </div>
     </main>

@@ -54,25 +54,36 @@ export async function storeNewImages(
   projectId: string,
   images: NewImage[],
   warnings: ReportEntry[],
+  onProgress: (stored: number) => void = () => {},
 ): Promise<Map<string, MatchableAsset>> {
-  const { assets, errors } = await storeUploads(
-    ctx,
-    projectId,
-    images.map((image) => ({
-      name: image.fileName,
-      size: image.bytes.byteLength,
-      bytes: async () => image.bytes,
-    })),
-  )
-  for (const error of errors) {
-    warnings.push({
-      code: 'skipped',
-      message: `${error.fileName} was not added: ${error.message}`,
-      file: error.fileName,
-    })
+  const added = new Map<string, MatchableAsset>()
+  // Decoding and storing thousands of images takes a while: progress after each group.
+  for (let start = 0; start < images.length; start += IMAGES_PER_STEP) {
+    const group = images.slice(start, start + IMAGES_PER_STEP)
+    const { assets, errors } = await storeUploads(
+      ctx,
+      projectId,
+      group.map((image) => ({
+        name: image.fileName,
+        size: image.bytes.byteLength,
+        bytes: async () => image.bytes,
+      })),
+    )
+    for (const error of errors) {
+      warnings.push({
+        code: 'skipped',
+        message: `${error.fileName} was not added: ${error.message}`,
+        file: error.fileName,
+      })
+    }
+    for (const asset of assets) added.set(asset.fileName, asset)
+    onProgress(start + group.length)
   }
-  return new Map(assets.map((a) => [a.fileName, a]))
+  return added
 }
+
+/** Images stored between two progress reports. */
+const IMAGES_PER_STEP = 50
 
 /** Displayed size (EXIF orientation applied) from the header; a full decode only for BMP. */
 async function probeSize(bytes: Uint8Array): Promise<{ width: number; height: number } | null> {

@@ -102,7 +102,12 @@ export async function importAnnotations(
 /** Assets whose additions are written together; progress advances once per batch. */
 const WRITE_BATCH = 500
 
-/** Phase `write`: never interrupted once begun (see {@link RunControl.beginWrite}). */
+/**
+ * Phase `write`: never interrupted once begun (see {@link RunControl.beginWrite}).
+ * TODO(#3): not atomic across a crash: a server killed mid-write keeps the images and documents
+ * written so far (the job is then marked failed); a write journal replayed on start-up, or
+ * images stored only after the documents commit, would make it all or nothing there too.
+ */
 async function writePlan(
   ctx: AppContext,
   user: AuthUser,
@@ -115,7 +120,9 @@ async function writePlan(
   const total = plan.newImages.length + plan.slots.length
   control.progress('write', 0, total)
   const added = plan.newImages.length
-    ? await storeNewImages(ctx, projectId, plan.newImages, plan.warnings)
+    ? await storeNewImages(ctx, projectId, plan.newImages, plan.warnings, (stored) =>
+        control.progress('write', stored, total),
+      )
     : new Map()
   control.progress('write', plan.newImages.length, total)
 

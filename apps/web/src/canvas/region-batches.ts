@@ -1,6 +1,7 @@
 import type { Region } from '@concord/shared'
 import { Container, Graphics } from 'pixi.js'
 import { rboxCorners } from './hit-test.ts'
+import { maskRuns } from './mask-runs.ts'
 
 /** Colour for regions whose labelId is not in the project's schema (a foreign client, say). */
 export const UNKNOWN_LABEL_COLOUR = '#9e9e9e'
@@ -119,13 +120,20 @@ function drawBucket(
 ): void {
   g.clear()
   let any = false
+  const masks: Extract<Region, { kind: 'mask' }>[] = []
   for (const id of ids) {
     const region = regions.get(id)
     if (!region || hidden.has(id)) continue
-    any = traceRegion(g, region, pointRadius) || any
+    if (region.kind === 'mask') masks.push(region)
+    else any = traceRegion(g, region, pointRadius) || any
   }
-  if (!any) return
-  g.stroke({ color: colour, width: 1, pixelLine: true, alpha: 0.95 })
+  if (any) g.stroke({ color: colour, width: 1, pixelLine: true, alpha: 0.95 })
+  // A mask has no outline to stroke; it is filled, lightly, so the image shows through.
+  if (masks.length === 0) return
+  for (const mask of masks) {
+    for (const run of maskRuns(mask.geometry)) g.rect(run.x, run.y, 1, run.h)
+  }
+  g.fill({ color: colour, alpha: 0.35 })
 }
 
 /** Adds a region's outline to the current path; returns false for kinds not drawn as a path. */
@@ -153,7 +161,7 @@ export function traceRegion(g: Graphics, region: Region, pointRadius: number): b
       for (const k of region.geometry.points) if (k.v > 0) g.circle(k.x, k.y, pointRadius)
       return region.geometry.points.length > 0
     case 'mask':
-      // TODO(#2): masks need a texture per region; until then they are listed but not drawn.
+      // Filled from its runs by drawBucket, not traced.
       return false
   }
 }

@@ -34,7 +34,11 @@ export function createAssetRoutes(): Hono<AppEnv> {
       const limit = bodyLimit({
         maxSize: Math.max(maxImportBytes, maxUploadBytes),
         onError: () => {
-          throw new AppError('too_large', 'The upload is larger than the server accepts')
+          const mib = (Math.max(maxImportBytes, maxUploadBytes) / 2 ** 20).toFixed(0)
+          throw new AppError(
+            'too_large',
+            `One upload request may carry at most ${mib} MiB; send the files in several requests`,
+          )
         },
       })
       return limit(c, next)
@@ -98,8 +102,8 @@ export function createAssetRoutes(): Hono<AppEnv> {
 
 /**
  * Every File among the multipart parts, whatever its field name (the contract says `file`).
- * TODO(#2): the whole body is buffered in memory before files are judged; streaming the parts
- * to disk would bound memory by one file rather than one batch.
+ * The body is read whole before files are judged, so memory is bounded by one request, which
+ * the body limit caps; a large folder goes in several requests (the web app sends batches).
  */
 async function readUploadFiles(c: Context<AppEnv>): Promise<UploadFile[]> {
   const type = c.req.header('content-type') ?? ''

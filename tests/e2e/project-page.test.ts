@@ -73,6 +73,18 @@ describe('a lead setting up a project in the browser', () => {
     expect(await labels.first().getByLabel('Hotkey of pot').inputValue()).toBe('3')
   })
 
+  it('puts the saved name back and says why when a rename is refused', async () => {
+    const projectId = page.url().split('/projects/')[1] ?? ''
+    const admin = await ApiClient.signIn(server.url, LEAD.email, LEAD.password)
+    await admin.request('POST', `/api/projects/${projectId}/labels`, { name: 'pan' })
+    await page.reload()
+    const name = page.getByLabel('Name of pot')
+    await name.fill('pan')
+    await name.press('Enter')
+    await page.getByTestId('label-error').waitFor()
+    await expect.poll(() => name.inputValue()).toBe('pot')
+  })
+
   it('uploads several photos and lists the file it refused', async () => {
     const photos = readdirSync(PHOTOS)
       .filter((f) => f.endsWith('.jpg'))

@@ -1,5 +1,5 @@
 import { pickLabelColor, type Label } from '@concord/shared'
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { errorText, type LabelDraft, type Project } from '../../app/api.ts'
 import { LabelFields } from './LabelFields.tsx'
 import { useAddLabel, useUpdateLabel } from './queries.ts'
@@ -25,7 +25,9 @@ export function LabelsSection({ project, canEdit }: { project: Project; canEdit:
             {canEdit ? (
               <LabelEditor
                 label={label}
-                onSave={(patch) => update.mutate({ id: label.id, ...patch })}
+                onSave={(patch, onRefused) =>
+                  update.mutate({ id: label.id, ...patch }, { onError: onRefused })
+                }
               />
             ) : (
               <span>
@@ -36,7 +38,11 @@ export function LabelsSection({ project, canEdit }: { project: Project; canEdit:
           </li>
         ))}
       </ul>
-      {update.error && <p className="error">{errorText(update.error)}</p>}
+      {update.error && (
+        <p className="error" data-testid="label-error">
+          {errorText(update.error)}
+        </p>
+      )}
       {canEdit && (
         <form
           onSubmit={(e) => {
@@ -55,34 +61,46 @@ export function LabelsSection({ project, canEdit }: { project: Project; canEdit:
   )
 }
 
-/** Saves a rename when the field loses focus and a recolour or hotkey at once. */
+/**
+ * Saves a rename when the field loses focus and a recolour or hotkey at once. A refused rename
+ * (the name is taken) puts the saved name back; the section shows the server's reason.
+ */
 function LabelEditor({
   label,
   onSave,
 }: {
   label: Label
-  onSave: (patch: Partial<LabelDraft>) => void
+  onSave: (patch: Partial<LabelDraft>, onRefused: () => void) => void
 }) {
   const [name, setName] = useState(label.name)
+  // The saved name can change under the field: a rename that went through, or a colleague's.
+  useEffect(() => setName(label.name), [label.name])
+  const resetName = () => setName(label.name)
   return (
     <span className="label-editor">
       <input
         type="color"
         aria-label={`Colour of ${label.name}`}
         value={label.color}
-        onChange={(e) => onSave({ color: e.target.value })}
+        onChange={(e) => onSave({ color: e.target.value }, () => {})}
       />
       <input
         aria-label={`Name of ${label.name}`}
         value={name}
         onChange={(e) => setName(e.target.value)}
-        onBlur={() => name.trim() && name !== label.name && onSave({ name: name.trim() })}
+        onBlur={() => {
+          const wanted = name.trim()
+          if (!wanted) resetName()
+          else if (wanted !== label.name) onSave({ name: wanted }, resetName)
+        }}
         onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()}
       />
       <select
         aria-label={`Hotkey of ${label.name}`}
         value={label.hotkey ?? ''}
-        onChange={(e) => onSave({ hotkey: e.target.value ? Number(e.target.value) : null })}
+        onChange={(e) =>
+          onSave({ hotkey: e.target.value ? Number(e.target.value) : null }, () => {})
+        }
       >
         <option value="">no key</option>
         {[1, 2, 3, 4, 5, 6, 7, 8, 9].map((n) => (

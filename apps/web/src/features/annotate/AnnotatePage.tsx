@@ -25,10 +25,16 @@ declare global {
   }
 }
 
+/**
+ * How often an open annotation page asks for the project again, so a lead's label renames and
+ * recolours show up without a reload; the page also asks whenever the window regains focus.
+ */
+const LABELS_REFRESH_MS = 10_000
+
 /** `/assets/:assetId`: the canvas on the consensus document, with tools and lists beside it. */
 export function AnnotatePage({ assetId, user }: { assetId: string; user: User }) {
   const asset = useAsset(assetId)
-  const project = useProject(asset.data?.projectId ?? '')
+  const project = useProject(asset.data?.projectId, { refetchInterval: LABELS_REFRESH_MS })
   if (asset.isPending) return <p className="page muted">Loading…</p>
   if (asset.error) return <p className="page error">{errorText(asset.error)}</p>
   if (project.error) return <p className="page error">{errorText(project.error)}</p>
@@ -85,8 +91,15 @@ function Workspace({ asset, project, user }: { asset: Asset; project: Project; u
   return (
     <main className="annotate">
       <div className="annotate-bar">
-        <Link href={`/projects/${project.id}`}>← {project.name}</Link>
-        <span className="asset-name" data-testid="asset-name">
+        <Link
+          href={`/projects/${project.id}`}
+          className="bar-name project-link"
+          title={project.name}
+          data-testid="project-link"
+        >
+          ← {project.name}
+        </Link>
+        <span className="bar-name asset-name" data-testid="asset-name" title={asset.fileName}>
           {asset.fileName}
         </span>
         {open && <Toolbar editor={open.editor} onHelp={() => setHelpOpen(true)} />}

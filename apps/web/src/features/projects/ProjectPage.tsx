@@ -18,7 +18,9 @@ export function ProjectPage({ projectId }: { projectId: string }) {
   return (
     <main className="page">
       <div className="page-title">
-        <h1 data-testid="project-title">{p.name}</h1>
+        <h1 data-testid="project-title" title={p.name}>
+          {p.name}
+        </h1>
         <span className="muted">your role: {p.role}</span>
         <span className="spacer" />
         <Link href="/">All projects</Link>

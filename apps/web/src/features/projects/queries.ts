@@ -25,10 +25,20 @@ export function useProjects() {
   })
 }
 
-export function useProject(projectId: string) {
+/**
+ * One project; waits without a request while `projectId` is not known yet. `refetchInterval`
+ * keeps it fresh on pages that stay open a long time (label renames and recolours).
+ */
+export function useProject(
+  projectId: string | undefined,
+  options: { refetchInterval?: number } = {},
+) {
   return useQuery({
-    queryKey: projectKeys.one(projectId),
+    queryKey: projectKeys.one(projectId ?? ''),
     queryFn: () => api<Project>(`/api/projects/${projectId}`),
+    enabled: !!projectId,
+    refetchInterval: options.refetchInterval,
+    refetchOnWindowFocus: true,
   })
 }
 

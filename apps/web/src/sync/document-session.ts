@@ -36,8 +36,11 @@ export class DocumentSession {
   private state: SessionState = { status: 'connecting', problem: null }
   private readonly listeners = new Set<() => void>()
 
-  constructor(readonly documentName: string) {
-    this.local = new IndexeddbPersistence(localStoreName(documentName), this.doc)
+  constructor(
+    readonly documentName: string,
+    userId: string,
+  ) {
+    this.local = new IndexeddbPersistence(localStoreName(userId, documentName), this.doc)
     this.provider = new WebsocketProvider(syncServerUrl(), documentName, this.doc, {
       params: { saved: '1' },
     })
@@ -102,7 +105,11 @@ export class DocumentSession {
   }
 }
 
-/** The IndexedDB database that keeps one document's updates in this browser. */
-export function localStoreName(documentName: string): string {
-  return `concord:${documentName}`
+/**
+ * The IndexedDB database that keeps one person's copy of one document in this browser. Keyed by
+ * user as well, so that on a shared browser one person's unsent edits are never sent over
+ * another person's connection.
+ */
+export function localStoreName(userId: string, documentName: string): string {
+  return `concord:${userId}:${documentName}`
 }

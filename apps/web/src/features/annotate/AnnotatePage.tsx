@@ -53,7 +53,7 @@ function Workspace({ asset, project, user }: { asset: Asset; project: Project; u
   useEffect(() => {
     const el = host.current
     if (!el) return
-    const session = new DocumentSession(asset.document)
+    const session = new DocumentSession(asset.document, user.id)
     const editor = new AnnotationEditor(
       session,
       { id: user.id, name: user.name || user.email, color: colourForUser(user.id) },

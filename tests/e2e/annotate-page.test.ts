@@ -1,77 +1,44 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser } from '../support/browser.ts'
-import { ApiClient } from '../support/http-client.ts'
-import { repoRoot, startServerProcess, type ServerProcess } from '../support/server-process.ts'
-import { ensureWebBuild } from '../support/web-build.ts'
+import {
+  openAsset,
+  signIn,
+  startWorkspace,
+  uploadPhoto,
+  type Workspace,
+} from '../support/workspace.ts'
 
-const PHOTOS = path.resolve(
-  repoRoot,
-  '../shared/data/labelme/examples/instance_segmentation/data_annotated',
-)
 const USER = { email: 'nina@example.com', password: 'nina-password-123' }
 const VIEWPORT = { width: 1280, height: 800 }
 const LONG_PROJECT = `Project ${'with a very long name '.repeat(9)}`.slice(0, 200)
 const LONG_FILE = `${'a-very-long-file-name-'.repeat(9)}`.slice(0, 196) + '.jpg'
 
 describe('the annotation page', () => {
-  let server: ServerProcess
-  let dataDir: string
-  let browser: Browser
+  let ws: Workspace
   let page: Page
-  let api: ApiClient
   let project: { id: string; labels: { id: string; name: string }[] }
   const projectRequests: { url: string; status: number }[] = []
 
   beforeAll(async () => {
-    ensureWebBuild()
-    dataDir = mkdtempSync(path.join(tmpdir(), 'concord-e2e-'))
-    server = await startServerProcess({
-      dataDir,
-      adminEmail: USER.email,
-      adminPassword: USER.password,
-    })
-    api = await ApiClient.signIn(server.url, USER.email, USER.password)
-    project = await api.request('POST', '/api/projects', {
+    ws = await startWorkspace(USER)
+    project = await ws.api.request('POST', '/api/projects', {
       name: LONG_PROJECT,
       labels: [{ name: 'thing' }],
     })
-    const photo = readdirSync(PHOTOS).find((f) => f.endsWith('.jpg')) ?? ''
-    const form = new FormData()
-    form.append(
-      'file',
-      new Blob([readFileSync(path.join(PHOTOS, photo))], { type: 'image/jpeg' }),
-      LONG_FILE,
-    )
-    const { assets } = await api.request<{ assets: { id: string }[] }>(
-      'POST',
-      `/api/projects/${project.id}/assets`,
-      form,
-    )
-    browser = await launchBrowser()
-    page = await browser.newPage({ viewport: VIEWPORT })
+    const asset = await uploadPhoto(ws.api, project.id, LONG_FILE)
+    page = await (await ws.browser.newContext({ viewport: VIEWPORT })).newPage()
+    // Listening before sign-in, so every request the app makes for a project is seen.
     page.on('response', (res) => {
       if (res.url().includes('/api/projects/')) {
         projectRequests.push({ url: res.url(), status: res.status() })
       }
     })
-    await page.goto(server.url)
-    await page.getByTestId('login-email').fill(USER.email)
-    await page.getByTestId('login-password').fill(USER.password)
-    await page.getByTestId('login-submit').click()
-    await page.getByTestId('current-user').waitFor()
-    await page.goto(`${server.url}/assets/${assets[0]?.id}`)
-    await page.waitForFunction(() => (window.__concord?.editor.probe.renders ?? 0) > 0)
+    await signIn(page, ws.server.url, USER)
+    await openAsset(page, ws.server.url, asset.id)
   })
 
   afterAll(async () => {
-    await browser?.close()
-    server?.kill('SIGTERM')
-    await server?.exited
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true })
+    await ws?.close()
   })
 
   it('asks for the project only once the asset says which, never with an empty id', () => {
@@ -95,7 +62,7 @@ describe('the annotation page', () => {
 
   it("shows a label's new name and colour without a reload", async () => {
     const label = project.labels[0]!
-    await api.request('PATCH', `/api/projects/${project.id}/labels/${label.id}`, {
+    await ws.api.request('PATCH', `/api/projects/${project.id}/labels/${label.id}`, {
       name: 'renamed thing',
       color: '#123456',
     })

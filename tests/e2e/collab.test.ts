@@ -1,21 +1,19 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { addRegion } from '@concord/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
-import { launchBrowser } from '../support/browser.ts'
-import { ApiClient } from '../support/http-client.ts'
-import { repoRoot, startServerProcess, type ServerProcess } from '../support/server-process.ts'
-import { ensureWebBuild } from '../support/web-build.ts'
+import {
+  canvasBox,
+  dragThrough,
+  openAssetAs,
+  readRegions,
+  startWorkspace,
+  uploadPhoto,
+  type Workspace,
+} from '../support/workspace.ts'
 
-const PHOTOS = path.resolve(
-  repoRoot,
-  '../shared/data/labelme/examples/instance_segmentation/data_annotated',
-)
 const ADMIN = { email: 'admin@example.com', password: 'admin-password-123' }
 const ALICE = { email: 'alice@example.com', name: 'Alice', password: 'alice-password-123' }
 const BOB = { email: 'bob@example.com', name: 'Bob', password: 'bob-password-123' }
@@ -23,25 +21,16 @@ const BOB = { email: 'bob@example.com', name: 'Bob', password: 'bob-password-123
 type Asset = { id: string; width: number; height: number; document: string }
 
 describe('two people annotating one asset in two browsers', () => {
-  let server: ServerProcess
-  let dataDir: string
-  let browser: Browser
+  let ws: Workspace
   let asset: Asset
   let alice: Page
   let bob: Page
   let carLabelId: string
   let adminToken: string
-  const contexts: BrowserContext[] = []
 
   beforeAll(async () => {
-    ensureWebBuild()
-    dataDir = mkdtempSync(path.join(tmpdir(), 'concord-e2e-'))
-    server = await startServerProcess({
-      dataDir,
-      adminEmail: ADMIN.email,
-      adminPassword: ADMIN.password,
-    })
-    const admin = await ApiClient.signIn(server.url, ADMIN.email, ADMIN.password)
+    ws = await startWorkspace(ADMIN)
+    const admin = ws.api
     for (const u of [ALICE, BOB]) await admin.request('POST', '/api/users', u)
     const project = await admin.request<{ id: string; labels: { id: string; name: string }[] }>(
       'POST',
@@ -61,74 +50,37 @@ describe('two people annotating one asset in two browsers', () => {
         role: 'annotator',
       })
     }
-    const photo = readdirSync(PHOTOS).find((f) => f.endsWith('.jpg'))
-    if (!photo) throw new Error(`no photo in ${PHOTOS}`)
-    const form = new FormData()
-    form.append(
-      'file',
-      new Blob([readFileSync(path.join(PHOTOS, photo))], { type: 'image/jpeg' }),
-      `street/${photo}`,
-    )
-    const uploaded = await admin.request<{ assets: Asset[] }>(
-      'POST',
-      `/api/projects/${project.id}/assets`,
-      form,
-    )
-    const first = uploaded.assets[0]
-    if (!first) throw new Error('the upload made no asset')
-    asset = first
+    asset = await uploadPhoto<Asset>(admin, project.id, (photo) => `street/${photo}`)
     adminToken = (
       await admin.request<{ token: string }>('POST', '/api/tokens', { name: 'e2e script' })
     ).token
 
-    browser = await launchBrowser()
-    alice = await openAsset(ALICE)
-    bob = await openAsset(BOB)
+    alice = await openAssetAs(ws, ALICE, asset.id)
+    bob = await openAssetAs(ws, BOB, asset.id)
   })
 
   afterAll(async () => {
-    await browser?.close()
-    server?.kill('SIGTERM')
-    await server?.exited
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true })
+    await ws?.close()
   })
-
-  async function openAsset(user: { email: string; password: string }): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-    contexts.push(context)
-    const page = await context.newPage()
-    await page.goto(server.url)
-    await page.getByTestId('login-email').fill(user.email)
-    await page.getByTestId('login-password').fill(user.password)
-    await page.getByTestId('login-submit').click()
-    await page.getByTestId('current-user').waitFor()
-    await page.goto(`${server.url}/assets/${asset.id}`)
-    await page.getByTestId('canvas-container').locator('canvas').waitFor()
-    await page.waitForFunction(() => (window.__concord?.editor.probe.renders ?? 0) > 0)
-    return page
-  }
-
-  /** Screen position inside the canvas container of an image pixel, through the page's view. */
-  async function canvasBox(page: Page) {
-    const box = await page.getByTestId('canvas-container').boundingBox()
-    if (!box) throw new Error('canvas container has no box')
-    return box
-  }
 
   it('shows a box Alice draws to Bob, in his region list and his document', async () => {
     await alice.getByTestId('tool-box').click()
     const box = await canvasBox(alice)
     const cx = box.x + box.width / 2
     const cy = box.y + box.height / 2
-    await alice.mouse.move(cx - 80, cy - 60)
-    await alice.mouse.down()
-    await alice.mouse.move(cx, cy, { steps: 5 })
-    await alice.mouse.move(cx + 80, cy + 60, { steps: 5 })
-    await alice.mouse.up()
+    await dragThrough(
+      alice,
+      [
+        { x: cx - 80, y: cy - 60 },
+        { x: cx, y: cy },
+        { x: cx + 80, y: cy + 60 },
+      ],
+      5,
+    )
 
     await expect.poll(() => alice.getByTestId('region-item').count()).toBe(1)
     await expect.poll(() => bob.getByTestId('region-item').count(), { timeout: 10_000 }).toBe(1)
-    const regions = await bob.evaluate(() => window.__concord?.readRegions() ?? [])
+    const regions = await readRegions(bob)
     expect(regions).toHaveLength(1)
     expect(regions[0]?.kind).toBe('bbox')
     const g = regions[0]?.geometry as { w: number; h: number }
@@ -169,7 +121,7 @@ describe('two people annotating one asset in two browsers', () => {
         timeout: 10_000,
       })
       .toBe('car')
-    const regions = await alice.evaluate(() => window.__concord?.readRegions() ?? [])
+    const regions = await readRegions(alice)
     expect(regions[0]?.labelId).toBe(carLabelId)
     // Bob's edit, made on Alice's region: provenance names both.
     expect(regions[0]?.updatedBy).not.toBe(regions[0]?.createdBy)
@@ -197,10 +149,14 @@ describe('two people annotating one asset in two browsers', () => {
     const before = await bob.getByTestId('region-item').count()
     await alice.getByTestId('tool-box').click()
     const box = await canvasBox(alice)
-    await alice.mouse.move(box.x + 60, box.y + 60)
-    await alice.mouse.down()
-    await alice.mouse.move(box.x + 160, box.y + 140, { steps: 4 })
-    await alice.mouse.up()
+    await dragThrough(
+      alice,
+      [
+        { x: box.x + 60, y: box.y + 60 },
+        { x: box.x + 160, y: box.y + 140 },
+      ],
+      4,
+    )
     await expect
       .poll(() => bob.getByTestId('region-item').count(), { timeout: 10_000 })
       .toBe(before + 1)
@@ -223,7 +179,7 @@ describe('two people annotating one asset in two browsers', () => {
   it('shows a region a script writes with any Yjs client, grey when its label is unknown', async () => {
     const doc = new Y.Doc()
     const provider = new WebsocketProvider(
-      `${server.url.replace('http', 'ws')}/sync`,
+      `${ws.server.url.replace('http', 'ws')}/sync`,
       asset.document,
       doc,
       {

@@ -1,89 +1,58 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import { CLOSE_CODES, CLOSE_MESSAGES } from '@concord/shared'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser } from '../support/browser.ts'
-import { ApiClient } from '../support/http-client.ts'
-import { repoRoot, startServerProcess, type ServerProcess } from '../support/server-process.ts'
-import { ensureWebBuild } from '../support/web-build.ts'
+import {
+  canvasBox,
+  dragThrough,
+  openAssetAs,
+  openSignedInPage,
+  startWorkspace,
+  uploadPhoto,
+  type Workspace,
+} from '../support/workspace.ts'
 
-const PHOTOS = path.resolve(
-  repoRoot,
-  '../shared/data/labelme/examples/instance_segmentation/data_annotated',
-)
 const USER = { email: 'olga@example.com', password: 'olga-password-123' }
 
 describe('editing through a server restart', () => {
-  let server: ServerProcess
-  let dataDir: string
-  let browser: Browser
+  let ws: Workspace
   let page: Page
 
   beforeAll(async () => {
-    ensureWebBuild()
-    dataDir = mkdtempSync(path.join(tmpdir(), 'concord-e2e-'))
-    server = await startServerProcess({
-      dataDir,
-      adminEmail: USER.email,
-      adminPassword: USER.password,
-    })
-    const api = await ApiClient.signIn(server.url, USER.email, USER.password)
-    const project = await api.request<{ id: string }>('POST', '/api/projects', {
+    ws = await startWorkspace(USER)
+    const project = await ws.api.request<{ id: string }>('POST', '/api/projects', {
       name: 'Offline',
       labels: [{ name: 'thing' }],
     })
-    const photo = readdirSync(PHOTOS).find((f) => f.endsWith('.jpg')) ?? ''
-    const form = new FormData()
-    form.append(
-      'file',
-      new Blob([readFileSync(path.join(PHOTOS, photo))], { type: 'image/jpeg' }),
-      photo,
-    )
-    const { assets } = await api.request<{ assets: { id: string }[] }>(
-      'POST',
-      `/api/projects/${project.id}/assets`,
-      form,
-    )
-    browser = await launchBrowser()
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-    page = await context.newPage()
-    await page.goto(server.url)
-    await page.getByTestId('login-email').fill(USER.email)
-    await page.getByTestId('login-password').fill(USER.password)
-    await page.getByTestId('login-submit').click()
-    await page.getByTestId('current-user').waitFor()
-    await page.goto(`${server.url}/assets/${assets[0]?.id}`)
-    await page.waitForFunction(() => (window.__concord?.editor.probe.renders ?? 0) > 0)
+    const asset = await uploadPhoto(ws.api, project.id)
+    page = await openAssetAs(ws, USER, asset.id)
   })
 
   afterAll(async () => {
-    await browser?.close()
-    server?.kill('SIGTERM')
-    await server?.exited
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true })
+    await ws?.close()
   })
 
   const status = () => page.getByTestId('status-chip').getAttribute('data-status')
 
   async function drawBox(offset: number) {
     await page.keyboard.press('b')
-    const box = await page.getByTestId('canvas-container').boundingBox()
-    if (!box) throw new Error('no canvas')
-    await page.mouse.move(box.x + 200 + offset, box.y + 200)
-    await page.mouse.down()
-    await page.mouse.move(box.x + 300 + offset, box.y + 280, { steps: 4 })
-    await page.mouse.up()
+    const box = await canvasBox(page)
+    await dragThrough(
+      page,
+      [
+        { x: box.x + 200 + offset, y: box.y + 200 },
+        { x: box.x + 300 + offset, y: box.y + 280 },
+      ],
+      4,
+    )
   }
 
   it("says offline with the server's reason, keeps the edit, and saves it after reconnecting", async () => {
     await drawBox(0)
     await expect.poll(status, { timeout: 15_000 }).toBe('saved')
 
-    const port = server.port
-    server.kill('SIGTERM')
-    await server.exited
+    const port = ws.server.port
+    ws.server.kill('SIGTERM')
+    await ws.server.exited
     await expect.poll(status, { timeout: 15_000 }).toBe('offline')
     expect(await page.getByTestId('status-chip').textContent()).toBe('offline')
     // The server closed the socket with its shutdown code; the page says so in words.
@@ -95,12 +64,7 @@ describe('editing through a server restart', () => {
     expect(await page.evaluate(() => window.__concord?.readRegions().length)).toBe(2)
     expect(await status()).toBe('offline')
 
-    server = await startServerProcess({
-      dataDir,
-      adminEmail: USER.email,
-      adminPassword: USER.password,
-      env: { PORT: String(port) },
-    })
+    await ws.relaunchServer(port)
     await expect.poll(status, { timeout: 30_000 }).toBe('saved')
     expect(await page.getByTestId('sync-problem').count()).toBe(0)
 
@@ -118,9 +82,9 @@ describe('editing through a server restart', () => {
     const before = (await page.evaluate(() => window.__concord?.readRegions().length)) ?? 0
     const assetUrl = page.url()
 
-    const port = server.port
-    server.kill('SIGTERM')
-    await server.exited
+    const port = ws.server.port
+    ws.server.kill('SIGTERM')
+    await ws.server.exited
     await expect.poll(status, { timeout: 15_000 }).toBe('offline')
     await drawBox(300)
     expect(await page.evaluate(() => window.__concord?.readRegions().length)).toBe(before + 1)
@@ -135,12 +99,7 @@ describe('editing through a server restart', () => {
     await page.reload().catch(() => undefined)
     expect(dialogs).toEqual(['beforeunload'])
 
-    server = await startServerProcess({
-      dataDir,
-      adminEmail: USER.email,
-      adminPassword: USER.password,
-      env: { PORT: String(port) },
-    })
+    await ws.relaunchServer(port)
     await page.goto(assetUrl)
     await page.waitForFunction(
       (n) => (window.__concord?.readRegions().length ?? 0) === n,
@@ -150,19 +109,13 @@ describe('editing through a server restart', () => {
     await expect.poll(status, { timeout: 30_000 }).toBe('saved')
 
     // Another browser, with nothing stored locally, gets the box from the server.
-    const other = await browser.newContext({ viewport: { width: 1280, height: 800 } })
-    const elsewhere = await other.newPage()
-    await elsewhere.goto(server.url)
-    await elsewhere.getByTestId('login-email').fill(USER.email)
-    await elsewhere.getByTestId('login-password').fill(USER.password)
-    await elsewhere.getByTestId('login-submit').click()
-    await elsewhere.getByTestId('current-user').waitFor()
+    const elsewhere = await openSignedInPage(ws.browser, ws.server.url, USER)
     await elsewhere.goto(assetUrl)
     await elsewhere.waitForFunction(
       (n) => (window.__concord?.readRegions().length ?? 0) === n,
       before + 1,
       { timeout: 15_000 },
     )
-    await other.close()
+    await elsewhere.context().close()
   })
 })

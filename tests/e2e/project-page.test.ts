@@ -1,58 +1,38 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser } from '../support/browser.ts'
 import { ApiClient } from '../support/http-client.ts'
-import { repoRoot, startServerProcess, type ServerProcess } from '../support/server-process.ts'
-import { ensureWebBuild } from '../support/web-build.ts'
+import {
+  firstPhoto,
+  openSignedInPage,
+  PHOTOS,
+  startWorkspace,
+  submitSignIn,
+  type Workspace,
+} from '../support/workspace.ts'
 
-const PHOTOS = path.resolve(
-  repoRoot,
-  '../shared/data/labelme/examples/instance_segmentation/data_annotated',
-)
 const LEAD = { email: 'lead@example.com', password: 'lead-password-123' }
 const COLLEAGUE = { email: 'carol@example.com', name: 'Carol', password: 'carol-password-123' }
+const VIEWPORT = { width: 1280, height: 900 }
 
 describe('a lead setting up a project in the browser', () => {
-  let server: ServerProcess
-  let dataDir: string
-  let browser: Browser
+  let ws: Workspace
   let page: Page
 
   beforeAll(async () => {
-    ensureWebBuild()
-    dataDir = mkdtempSync(path.join(tmpdir(), 'concord-e2e-'))
-    server = await startServerProcess({
-      dataDir,
-      adminEmail: LEAD.email,
-      adminPassword: LEAD.password,
-    })
-    const admin = await ApiClient.signIn(server.url, LEAD.email, LEAD.password)
-    await admin.request('POST', '/api/users', COLLEAGUE)
-    browser = await launchBrowser()
-    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage()
-    await page.goto(server.url)
-    await page.getByTestId('login-email').fill(LEAD.email)
-    await page.getByTestId('login-password').fill(LEAD.password)
-    await page.getByTestId('login-submit').click()
-    await page.getByTestId('current-user').waitFor()
+    ws = await startWorkspace(LEAD)
+    await ws.api.request('POST', '/api/users', COLLEAGUE)
+    page = await openSignedInPage(ws.browser, ws.server.url, LEAD, VIEWPORT)
   })
 
   afterAll(async () => {
-    await browser?.close()
-    server?.kill('SIGTERM')
-    await server?.exited
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true })
+    await ws?.close()
   })
 
   it('refuses a wrong password with a message', async () => {
-    const other = await browser.newPage()
-    await other.goto(server.url)
-    await other.getByTestId('login-email').fill(LEAD.email)
-    await other.getByTestId('login-password').fill('not-the-password')
-    await other.getByTestId('login-submit').click()
+    const other = await ws.browser.newPage()
+    await submitSignIn(other, ws.server.url, { email: LEAD.email, password: 'not-the-password' })
     await other.getByTestId('login-error').waitFor()
     expect(await other.getByTestId('login-error').textContent()).toContain(
       'Wrong email or password',
@@ -75,7 +55,7 @@ describe('a lead setting up a project in the browser', () => {
 
   it('puts the saved name back and says why when a rename is refused', async () => {
     const projectId = page.url().split('/projects/')[1] ?? ''
-    const admin = await ApiClient.signIn(server.url, LEAD.email, LEAD.password)
+    const admin = await ApiClient.signIn(ws.server.url, LEAD.email, LEAD.password)
     await admin.request('POST', `/api/projects/${projectId}/labels`, { name: 'pan' })
     await page.reload()
     const name = page.getByLabel('Name of pot')
@@ -105,11 +85,11 @@ describe('a lead setting up a project in the browser', () => {
   })
 
   it("uploads a picked folder keeping each file's path inside it", async () => {
-    const folder = path.join(dataDir, 'pick', 'site-a', 'day-1')
+    const folder = path.join(ws.dataDir, 'pick', 'site-a', 'day-1')
     mkdirSync(folder, { recursive: true })
-    const photo = readdirSync(PHOTOS).find((f) => f.endsWith('.jpg')) ?? ''
+    const photo = firstPhoto()
     copyFileSync(path.join(PHOTOS, photo), path.join(folder, 'frame.jpg'))
-    await page.getByTestId('upload-folder').setInputFiles(path.join(dataDir, 'pick', 'site-a'))
+    await page.getByTestId('upload-folder').setInputFiles(path.join(ws.dataDir, 'pick', 'site-a'))
     await expect
       .poll(() => page.getByTestId('asset-tile').allTextContents(), { timeout: 30_000 })
       .toContainEqual(expect.stringContaining('site-a/day-1/frame.jpg'))
@@ -127,7 +107,7 @@ describe('a lead setting up a project in the browser', () => {
   it('shows a reviewer export but not upload or import, and an annotator neither', async () => {
     const projectUrl = page.url()
     const projectId = projectUrl.split('/projects/')[1] ?? ''
-    const admin = await ApiClient.signIn(server.url, LEAD.email, LEAD.password)
+    const admin = await ApiClient.signIn(ws.server.url, LEAD.email, LEAD.password)
     const annotator = { email: 'ann@example.com', name: 'Ann', password: 'ann-password-123' }
     await admin.request('POST', '/api/users', annotator)
     await admin.request('POST', `/api/projects/${projectId}/members`, {
@@ -136,13 +116,7 @@ describe('a lead setting up a project in the browser', () => {
     })
 
     const visible = async (who: { email: string; password: string }) => {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
-      const other = await context.newPage()
-      await other.goto(server.url)
-      await other.getByTestId('login-email').fill(who.email)
-      await other.getByTestId('login-password').fill(who.password)
-      await other.getByTestId('login-submit').click()
-      await other.getByTestId('current-user').waitFor()
+      const other = await openSignedInPage(ws.browser, ws.server.url, who, VIEWPORT)
       await other.goto(projectUrl)
       await other.getByTestId('project-title').waitFor()
       const seen = {
@@ -150,7 +124,7 @@ describe('a lead setting up a project in the browser', () => {
         import: await other.getByTestId('import-file').count(),
         export: await other.getByTestId('export-start').count(),
       }
-      await context.close()
+      await other.context().close()
       return seen
     }
     expect(await visible(COLLEAGUE)).toEqual({ upload: 0, import: 0, export: 1 })
@@ -163,7 +137,7 @@ describe('a lead setting up a project in the browser', () => {
     await page.getByTestId('token-once').waitFor()
     const token = (await page.getByTestId('token-once').locator('code').textContent()) ?? ''
     expect(token.length).toBeGreaterThan(16)
-    const res = await fetch(`${server.url}/api/auth/me`, {
+    const res = await fetch(`${ws.server.url}/api/auth/me`, {
       headers: { authorization: `Bearer ${token}` },
     })
     expect(res.status).toBe(200)
@@ -203,7 +177,7 @@ describe('a lead setting up a project in the browser', () => {
   })
 
   it('uploads a long list in several requests and adds up what each stored', async () => {
-    const photo = readdirSync(PHOTOS).find((f) => f.endsWith('.jpg')) ?? ''
+    const photo = firstPhoto()
     const bytes = readFileSync(path.join(PHOTOS, photo))
     const before = await page.getByTestId('asset-tile').count()
     const posts: string[] = []
@@ -229,7 +203,7 @@ describe('a lead setting up a project in the browser', () => {
   })
 
   it('makes the sample project from the projects page', async () => {
-    await page.goto(server.url)
+    await page.goto(ws.server.url)
     await page.getByTestId('sample-project').click()
     await page.getByTestId('project-title').waitFor()
     await expect

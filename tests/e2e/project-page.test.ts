@@ -202,6 +202,20 @@ describe('a lead setting up a project in the browser', () => {
     await expect.poll(() => page.getByTestId('asset-tile').count()).toBe(before + 40)
   })
 
+  it('lets an admin add a person on the projects page, who can then sign in', async () => {
+    await page.goto(ws.server.url)
+    const person = { email: 'dana@example.com', name: 'Dana', password: 'dana-password-123' }
+    await page.getByTestId('user-email').fill(person.email)
+    await page.getByTestId('user-name').fill(person.name)
+    await page.getByTestId('user-password').fill(person.password)
+    await page.getByTestId('user-create').click()
+    await expect
+      .poll(() => page.getByTestId('user-row').allTextContents())
+      .toContainEqual(expect.stringContaining(person.email))
+    const signedIn = await ApiClient.signIn(ws.server.url, person.email, person.password)
+    expect(signedIn).toBeTruthy()
+  })
+
   it('makes the sample project from the projects page', async () => {
     await page.goto(ws.server.url)
     await page.getByTestId('sample-project').click()

@@ -2,6 +2,8 @@ import { pickLabelColor } from '@concord/shared'
 import { useState, type FormEvent } from 'react'
 import { Link, useLocation } from 'wouter'
 import { errorText, type LabelDraft } from '../../app/api.ts'
+import { useMe } from '../auth/session.ts'
+import { UsersSection } from '../users/UsersSection.tsx'
 import { LabelFields } from './LabelFields.tsx'
 import { useCreateProject, useProjects, useSampleProject } from './queries.ts'
 
@@ -9,6 +11,7 @@ import { useCreateProject, useProjects, useSampleProject } from './queries.ts'
 export function ProjectsPage() {
   const projects = useProjects()
   const sample = useSampleProject()
+  const me = useMe()
   const [, navigate] = useLocation()
 
   return (
@@ -43,6 +46,7 @@ export function ProjectsPage() {
         ))}
       </ul>
       <CreateProjectForm onCreated={(id) => navigate(`/projects/${id}`)} />
+      {me.data?.isAdmin && <UsersSection />}
     </main>
   )
 }

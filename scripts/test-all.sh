@@ -20,4 +20,13 @@ fi
 eval "$(bash scripts/start-postgres.sh)"
 export TEST_DATABASE_URL
 pnpm --filter @concord/web build >/dev/null
-pnpm exec vitest run "$@"
+mkdir -p .tmp
+status=0
+pnpm exec vitest run --reporter=default --reporter=json --outputFile=.tmp/vitest.json "$@" || status=$?
+# The plain closing line, for readers that do not know vitest's own summary.
+node -e '
+  const r = require("./.tmp/vitest.json")
+  const skipped = r.numPendingTests + r.numTodoTests
+  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`)
+' || true
+exit "$status"

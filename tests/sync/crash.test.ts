@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { readRegions } from '@concord/shared'
+import { addRegion, readRegions } from '@concord/shared'
 import { createProjectWithImage, createToken } from '../support/api.ts'
 import { startServerProcess, type ServerProcess } from '../support/server-process.ts'
 import {
@@ -79,8 +79,14 @@ describe('sync across a server crash', () => {
     await waitFor(() => editors.every((c) => (c.saved()?.get(c.doc.clientID) ?? 0) > 20), 'saves')
     await new Promise((resolve) => setTimeout(resolve, 100))
 
-    server.kill('SIGKILL')
     for (const timer of timers) clearInterval(timer)
+    // One more edit each in the same tick as the kill: the server cannot have saved these, so
+    // the test always covers edits in flight, whatever the timing of the ones before.
+    editors.forEach((client, i) => {
+      const geometry = { x: i, y: i }
+      addRegion(client.doc, { id: `in-flight-${i}`, kind: 'point', labelId: 'x', geometry }, 'k')
+    })
+    server.kill('SIGKILL')
     const savedClocks = editors.map((c) => c.saved()?.get(c.doc.clientID) ?? 0)
     for (const client of editors) client.provider.disconnect()
     expect((await server.exited).signal).toBe('SIGKILL')

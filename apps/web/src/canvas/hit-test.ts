@@ -1,4 +1,5 @@
 import type { BboxGeometry, Region } from '@concord/shared'
+import { boundsOfPoints as pointBounds, rboxCorners } from '@concord/shared/geometry/index'
 import type { Point } from './view-transform.ts'
 
 /** Axis-aligned bounds in image pixels. */
@@ -34,39 +35,11 @@ export function centreOf(bounds: Bounds): Point {
   return { x: (bounds.minX + bounds.maxX) / 2, y: (bounds.minY + bounds.maxY) / 2 }
 }
 
-/** Corners of a rotated box, clockwise from the top-left before rotation. */
-export function rboxCorners(g: {
-  cx: number
-  cy: number
-  w: number
-  h: number
-  angle: number
-}): [number, number][] {
-  const a = (g.angle * Math.PI) / 180
-  const cos = Math.cos(a)
-  const sin = Math.sin(a)
-  const half: [number, number][] = [
-    [-g.w / 2, -g.h / 2],
-    [g.w / 2, -g.h / 2],
-    [g.w / 2, g.h / 2],
-    [-g.w / 2, g.h / 2],
-  ]
-  return half.map(([dx, dy]) => [g.cx + dx * cos - dy * sin, g.cy + dx * sin + dy * cos])
-}
-
+/** Shared geometry's bounds, as min/max corners; null for no points. */
 function boundsOfPoints(points: readonly (readonly [number, number])[]): Bounds | null {
   if (points.length === 0) return null
-  let minX = Infinity
-  let minY = Infinity
-  let maxX = -Infinity
-  let maxY = -Infinity
-  for (const [x, y] of points) {
-    if (x < minX) minX = x
-    if (y < minY) minY = y
-    if (x > maxX) maxX = x
-    if (y > maxY) maxY = y
-  }
-  return { minX, minY, maxX, maxY }
+  const { x, y, w, h } = pointBounds(points)
+  return { minX: x, minY: y, maxX: x + w, maxY: y + h }
 }
 
 /** Even-odd ray casting: true when `p` lies inside the ring. */

@@ -1,6 +1,6 @@
 import type { Region } from '@concord/shared'
 import { Container, Graphics } from 'pixi.js'
-import { rboxCorners } from './hit-test.ts'
+import { rboxCorners } from '@concord/shared/geometry/index'
 import { maskRuns } from './mask-runs.ts'
 
 /** Colour for regions whose labelId is not in the project's schema (a foreign client, say). */

@@ -1,3 +1,4 @@
+import type { InterchangeItem } from './model.ts'
 /**
  * Path handling shared by every format. Annotation files name their images in many ways
  * (`C:\data\a.jpg`, `./images/a%20b.jpg`, a decomposed `é`); matching and keys go through
@@ -36,6 +37,23 @@ function decodeUri(value: string): string {
  */
 export function itemKey(subset: string, path: string): string {
   return subset ? `${subset}:${path}` : path
+}
+
+/** A new item without regions or tags, keyed by subset and path; sizes only where known. */
+export function newItem(
+  subset: string,
+  path: string,
+  size: { width?: number | null | undefined; height?: number | null | undefined } = {},
+): InterchangeItem {
+  return {
+    key: itemKey(subset, path),
+    subset,
+    path,
+    ...(size.width ? { width: size.width } : {}),
+    ...(size.height ? { height: size.height } : {}),
+    regions: [],
+    tags: [],
+  }
 }
 
 /** The last segment of a `/`-separated path. */

@@ -9,7 +9,7 @@ import { encodeJson, parseJson, parseWithSchema } from '../common/json.ts'
 import { ReportBuilder } from '../common/report.ts'
 import type { ConversionReport, FileSet, InterchangeDataset, InterchangeItem } from '../model.ts'
 import { FormatError } from '../model.ts'
-import { itemKey, normalizePath } from '../paths.ts'
+import { itemKey, newItem, normalizePath } from '../paths.ts'
 
 /** An image the results refer to, by its COCO id. */
 export type CocoResultsImage = {
@@ -52,15 +52,7 @@ export function importCocoResults(
     const path = normalizePath(image.path)
     const subset = image.subset ?? ''
     const key = itemKey(subset, path)
-    const item = items.get(key) ?? {
-      key,
-      subset,
-      path,
-      ...(image.width ? { width: image.width } : {}),
-      ...(image.height ? { height: image.height } : {}),
-      regions: [],
-      tags: [],
-    }
+    const item = items.get(key) ?? newItem(subset, path, image)
     items.set(key, item)
     itemOfId.set(String(image.id), item)
   }

@@ -1,5 +1,5 @@
 import { parseJson, parseWithSchema } from '../common/json.ts'
-import { baseName, itemKey, normalizePath } from '../paths.ts'
+import { baseName, itemKey, newItem, normalizePath } from '../paths.ts'
 import { ReportBuilder } from '../common/report.ts'
 import type {
   ConversionReport,
@@ -69,15 +69,7 @@ export function importCoco(
         )
       } else {
         // TODO(#3): image fields beyond the size (license, coco_url, date_captured) are not carried.
-        item = {
-          key,
-          subset,
-          path,
-          ...(image.width ? { width: image.width } : {}),
-          ...(image.height ? { height: image.height } : {}),
-          regions: [],
-          tags: [],
-        }
+        item = newItem(subset, path, image)
         items.set(key, item)
       }
       itemOfImage.set(idKey, item)

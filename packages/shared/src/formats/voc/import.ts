@@ -14,7 +14,7 @@ import {
   dirName,
   extName,
   isImagePath,
-  itemKey,
+  newItem,
   normalizePath,
   stripExt,
 } from '../paths.ts'
@@ -82,13 +82,7 @@ export function importVoc(
     const ext = image ? extName(image) : extHint || '.jpg'
     const subset = subsets.get(id) ?? ''
     const path = joinDir(dir, `${id}${ext}`)
-    const item: InterchangeItem = {
-      key: itemKey(subset, path),
-      subset,
-      path,
-      regions: [],
-      tags: [],
-    }
+    const item = newItem(subset, path)
     items.set(joinDir(imageDir, id), item)
     const known = options.sizeOf?.(image ?? path)
     if (known) Object.assign(item, { width: known.width, height: known.height })

@@ -9,7 +9,7 @@ import {
   type InterchangeItem,
   type InterchangeRegion,
 } from '../model.ts'
-import { baseName, extName, isImagePath, itemKey, normalizePath } from '../paths.ts'
+import { baseName, extName, isImagePath, itemKey, newItem, normalizePath } from '../paths.ts'
 import { deriveSubsetAndPath, labelCandidates, readYoloConfig } from './layout.ts'
 import {
   cornersToRbox,
@@ -121,14 +121,7 @@ export function importYolo(
     keys.add(itemKey(subset, path))
     const size = sizes.get(file)
     const lines = entry.label ? (parsed.get(entry.label) ?? []) : []
-    const item: InterchangeItem = {
-      key: itemKey(subset, path),
-      subset,
-      path,
-      regions: [],
-      tags: [],
-    }
-    if (size) Object.assign(item, { width: size.width, height: size.height })
+    const item = newItem(subset, path, size)
     if (lines.length > 0 && !size) {
       report.warn({
         code: 'missing-size',

@@ -1,6 +1,5 @@
 import { parseGeometry, type Layer } from '@concord/shared'
 import {
-  FormatError,
   type FileSet,
   type FormatEntry,
   type FormatName,
@@ -85,7 +84,8 @@ export async function planImport(
   }
   checkCancelled(control)
   control.progress('parse', carried.length, carried.length + 1)
-  const result = runImport(entry, input, formatOptions)
+  // A FormatError (malformed input) becomes a 400 naming file and place in `toAppError`.
+  const result = entry.import(input, formatOptions)
   warnings.push(...result.report.warnings)
 
   // labelme carries images inline (`imageData`); those the project lacks are added the same way.
@@ -185,25 +185,6 @@ function sizeOfImage(image: NewImage) {
 
 function isPending(asset: MatchableAsset): boolean {
   return asset.id.startsWith(PENDING)
-}
-
-function runImport(
-  entry: FormatEntry,
-  files: FileSet,
-  options: Record<string, unknown>,
-): ReturnType<FormatEntry['import']> {
-  try {
-    return entry.import(files, options)
-  } catch (error) {
-    if (error instanceof FormatError) {
-      throw new AppError('invalid_format', error.message, {
-        file: error.file,
-        where: error.where,
-        path: [],
-      })
-    }
-    throw error
-  }
 }
 
 /** Refuses the import when any region's geometry does not fit its kind. */

@@ -1,4 +1,4 @@
-import { FORMAT_NAMES, FormatError, type FileSet } from '@concord/shared/formats/index'
+import { FORMAT_NAMES, type FileSet } from '@concord/shared/formats/index'
 import { unzipToFileSet } from '@concord/shared/formats/zip'
 import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
@@ -137,18 +137,7 @@ async function readImportBody(c: Context<AppEnv>, fileName: string | undefined):
     type === 'application/x-zip-compressed' ||
     startsWithZipMagic(bytes)
   if (!isZip) return new Map([[fileName ?? defaultFileName(type), bytes]])
-  try {
-    return unzipToFileSet(bytes, { name: fileName ?? 'upload.zip' })
-  } catch (error) {
-    if (error instanceof FormatError) {
-      throw new AppError('invalid_format', error.message, {
-        file: error.file,
-        where: error.where,
-        path: [],
-      })
-    }
-    throw error
-  }
+  return unzipToFileSet(bytes, { name: fileName ?? 'upload.zip' })
 }
 
 function defaultFileName(type: string): string {

@@ -16,8 +16,8 @@ export type StoredDocument = {
 
 /** Rows per INSERT when projecting regions: about 1.5 MiB of JSON per statement. */
 const REGION_ROWS_PER_INSERT = 5_000
-/** Log entries deleted per statement after compaction, for the same parameter limit. */
-const SEQS_PER_DELETE = 10_000
+/** Ids bound in one `in (...)` list (log entries to delete, assets to look up): under 65,535. */
+const IDS_PER_STATEMENT = 10_000
 
 /** Finds the asset and project behind a document name; null when the name or asset is unknown. */
 export async function describeDocument(db: Db, name: string): Promise<DocumentInfo | null> {
@@ -43,11 +43,11 @@ export async function describeDocuments(
   })
   const assetIds = [...new Set(parsed.map((p) => p.assetId))]
   const projectOf = new Map<string, string>()
-  for (let i = 0; i < assetIds.length; i += SEQS_PER_DELETE) {
+  for (let i = 0; i < assetIds.length; i += IDS_PER_STATEMENT) {
     const rows = await db
       .select({ id: assets.id, projectId: assets.projectId })
       .from(assets)
-      .where(inArray(assets.id, assetIds.slice(i, i + SEQS_PER_DELETE)))
+      .where(inArray(assets.id, assetIds.slice(i, i + IDS_PER_STATEMENT)))
     for (const row of rows) projectOf.set(row.id, row.projectId)
   }
   const out = new Map<string, DocumentInfo>()
@@ -165,13 +165,13 @@ export async function compactDocument(
           updatedAt: new Date(),
         })
         .where(eq(documents.name, name))
-      for (let i = 0; i < seqs.length; i += SEQS_PER_DELETE) {
+      for (let i = 0; i < seqs.length; i += IDS_PER_STATEMENT) {
         await tx
           .delete(documentUpdates)
           .where(
             and(
               eq(documentUpdates.documentName, name),
-              inArray(documentUpdates.seq, seqs.slice(i, i + SEQS_PER_DELETE)),
+              inArray(documentUpdates.seq, seqs.slice(i, i + IDS_PER_STATEMENT)),
             ),
           )
       }

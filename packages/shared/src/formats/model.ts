@@ -57,6 +57,11 @@ export type InterchangeLabel = {
 export type InterchangeDataset = {
   labels: InterchangeLabel[]
   items: InterchangeItem[]
+  /**
+   * Blocks of the whole file a format keeps for a faithful round trip, by format name (COCO's
+   * `info` and `licenses` under `coco`). Formats ignore the keys of other formats.
+   */
+  meta?: Record<string, unknown>
 }
 
 /** A thing worth telling the user about an import or export; never silent. */

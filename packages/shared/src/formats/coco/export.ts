@@ -4,6 +4,7 @@ import { ReportBuilder } from '../common/report.ts'
 import type { ConversionReport, FileSet, InterchangeDataset } from '../model.ts'
 import { groupInstances, instanceToAnnotation } from './annotation-export.ts'
 import type { CocoAnnotationOptions } from './annotation-export.ts'
+import { writeFileExtras, writeImageEntry } from './extras.ts'
 import type { CocoAnnotationOut } from './schema.ts'
 
 export type CocoExportOptions = CocoAnnotationOptions & {
@@ -39,7 +40,8 @@ export function checkCocoExportOptions(options: CocoExportOptions): void {
  * Exports COCO instances: one file per subset (`annotations.json` without subsets,
  * `instances_<subset>.json` with them). Image, category and annotation ids run 1..N; images
  * without regions are kept; boxes are clipped to the image and clips counted; `area` comes from
- * the geometry.
+ * the geometry. Image fields and top-level blocks (`info`, `licenses`) kept by the import are
+ * written back.
  */
 export function exportCoco(
   dataset: InterchangeDataset,
@@ -77,12 +79,7 @@ export function exportCoco(
           'image size unknown; width and height left out, boxes not clipped',
         )
       }
-      images.push({
-        id: imageId,
-        file_name: item.path,
-        ...(item.width ? { width: item.width } : {}),
-        ...(item.height ? { height: item.height } : {}),
-      })
+      images.push(writeImageEntry(item, imageId))
       for (const instance of groupInstances(item)) {
         const ann = instanceToAnnotation(instance, item, options, report)
         if (!ann) continue
@@ -97,7 +94,10 @@ export function exportCoco(
     const name = subset
       ? `instances_${subset.replace(/\//g, '_')}.json`
       : (options.fileName ?? 'annotations.json')
-    files.set(name, encodeJson({ images, annotations, categories }))
+    files.set(
+      name,
+      encodeJson({ ...writeFileExtras(dataset.meta), images, annotations, categories }),
+    )
   }
   for (const item of dataset.items) {
     if (item.tags.length) report.lossy('tag', 'COCO instances have no image-level tags')

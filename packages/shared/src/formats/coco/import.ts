@@ -10,6 +10,7 @@ import type {
 } from '../model.ts'
 import { FormatError } from '../model.ts'
 import { annotationToRegions } from './annotation-import.ts'
+import { COCO_EXTRAS_KEY, readFileExtras, readImageExtras } from './extras.ts'
 import { cocoFileSchema } from './schema.ts'
 import type { CocoCategory } from './schema.ts'
 
@@ -30,7 +31,10 @@ export function subsetFromFileName(file: string): string {
 /**
  * Imports COCO instances (boxes, polygons, RLE masks, keypoints). Each `.json` file in the set is
  * one annotation file; several files become several subsets. Category ids may start at 0 and have
- * gaps; repeated annotation ids are kept apart and renumbered with a warning.
+ * gaps; repeated annotation ids are kept apart and renumbered with a warning. Image fields beyond
+ * id, name and size (`license`, `coco_url`, `date_captured`, ...) are kept in
+ * `item.attributes.coco`, and top-level blocks such as `info` and `licenses` in `dataset.meta.coco`,
+ * so that an export writes them back.
  */
 export function importCoco(
   files: FileSet,
@@ -40,6 +44,7 @@ export function importCoco(
   const labels: InterchangeLabel[] = []
   const labelNames = new Set<string>()
   const items = new Map<string, InterchangeItem>()
+  let meta: Record<string, unknown> | undefined
   const jsonFiles = [...files.keys()].filter((f) => f.toLowerCase().endsWith('.json')).sort()
   if (jsonFiles.length === 0) throw new FormatError('(files)', undefined, 'no COCO .json file')
 
@@ -49,6 +54,8 @@ export function importCoco(
         ? options.subset
         : subsetFromFileName(file) || (jsonFiles.length > 1 ? stem(file) : '')
     const coco = parseWithSchema(file, cocoFileSchema, parseJson(file, files.get(file)!))
+    // Several files (train, val) repeat one `info` and `licenses`; the first file's are kept.
+    meta ??= readFileExtras(coco)
 
     const categoryName = readCategories(file, coco.categories ?? [], labels, labelNames, report)
 
@@ -68,8 +75,9 @@ export function importCoco(
           file,
         )
       } else {
-        // TODO(#3): image fields beyond the size (license, coco_url, date_captured) are not carried.
         item = newItem(subset, path, image)
+        const extras = readImageExtras(image)
+        if (extras) item.attributes = { [COCO_EXTRAS_KEY]: extras }
         items.set(key, item)
       }
       itemOfImage.set(idKey, item)
@@ -125,7 +133,9 @@ export function importCoco(
     })
   }
 
-  return { dataset: { labels, items: [...items.values()] }, report: report.build() }
+  const dataset: InterchangeDataset = { labels, items: [...items.values()] }
+  if (meta) dataset.meta = { [COCO_EXTRAS_KEY]: meta }
+  return { dataset, report: report.build() }
 }
 
 function readCategories(

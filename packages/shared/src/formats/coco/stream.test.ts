@@ -26,7 +26,7 @@ async function streamed(dataset: InterchangeDataset, asAsync: boolean) {
     for (const item of dataset.items) yield item
   }
   const stream = writeCocoStream(
-    { labels: dataset.labels, items: asAsync ? one() : dataset.items },
+    { labels: dataset.labels, items: asAsync ? one() : dataset.items, meta: dataset.meta },
     { crowd: 'rle' },
   )
   let text = ''

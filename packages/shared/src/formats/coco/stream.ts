@@ -3,11 +3,14 @@ import { ReportBuilder } from '../common/report.ts'
 import type { ConversionReport, InterchangeItem, InterchangeLabel } from '../model.ts'
 import { groupInstances, instanceToAnnotation } from './annotation-export.ts'
 import { checkCocoExportOptions, exportCoco, type CocoExportOptions } from './export.ts'
+import { writeFileExtras, writeImageEntry } from './extras.ts'
 
 /** What the streaming writer reads: the label schema, then the items one at a time. */
 export type CocoStreamSource = {
   labels: InterchangeLabel[]
   items: AsyncIterable<InterchangeItem> | Iterable<InterchangeItem>
+  /** The dataset's file-level blocks (`meta.coco.info`, `licenses`), written first when present. */
+  meta?: Record<string, unknown>
 }
 
 /** A COCO file being written: its text in pieces, and the report once the pieces are drained. */
@@ -54,7 +57,8 @@ export function writeCocoStream(
   }
 
   async function* chunks(): AsyncGenerator<string> {
-    yield '{"annotations":['
+    const extras = JSON.stringify(writeFileExtras(source.meta))
+    yield `${extras === '{}' ? '{' : `${extras.slice(0, -1)},`}"annotations":[`
     let nextImageId = 1
     let nextAnnotationId = 1
     let written = false
@@ -66,14 +70,7 @@ export function writeCocoStream(
           'image size unknown; width and height left out, boxes not clipped',
         )
       }
-      images.push(
-        JSON.stringify({
-          id: imageId,
-          file_name: item.path,
-          ...(item.width ? { width: item.width } : {}),
-          ...(item.height ? { height: item.height } : {}),
-        }),
-      )
+      images.push(JSON.stringify(writeImageEntry(item, imageId)))
       if (item.tags.length) report.lossy('tag', 'COCO instances have no image-level tags')
       const lines: string[] = []
       for (const instance of groupInstances(item)) {

@@ -1,6 +1,7 @@
 import type { Point } from '../../geometry/index.ts'
 import { rboxCorners, rleBbox, rleToBinary } from '../../geometry/index.ts'
 import { encodeJson } from '../common/json.ts'
+import { chooseOption } from '../common/options.ts'
 import { ReportBuilder } from '../common/report.ts'
 import type {
   ConversionReport,
@@ -12,10 +13,16 @@ import type {
 import { NameAllocator, baseName, stripExt } from '../paths.ts'
 import { isCirclePolygon, readCircle } from './circle.ts'
 import { encodePngMask, toBase64 } from './png-mask.ts'
+import { rboxToRotation } from './rotation.ts'
 
 export type LabelmeExportOptions = {
   /** Image bytes to embed as `imageData`, by item key; by default no image is embedded. */
   imageData?: (key: string) => Uint8Array | undefined
+  /**
+   * `labelme` (default) writes only shapes labelme itself opens; `anylabeling` writes rotated
+   * boxes as the AnyLabeling forks' `rotation` shapes, which labelme cannot open.
+   */
+  flavour?: 'labelme' | 'anylabeling'
 }
 
 /** The labelme version we write; 5.x reads `description` and `mask`. */
@@ -30,6 +37,8 @@ type Shape = {
   flags: Record<string, boolean>
   mask: string | null
   attributes?: Record<string, unknown>
+  /** The forks' rotation in radians, on `rotation` shapes only. */
+  direction?: number
 }
 
 /**
@@ -42,11 +51,17 @@ export function exportLabelme(
   dataset: InterchangeDataset,
   options: LabelmeExportOptions = {},
 ): { files: FileSet; report: ConversionReport } {
+  const flavour = chooseOption(
+    'flavour',
+    options.flavour,
+    ['labelme', 'anylabeling'] as const,
+    'labelme',
+  )
   const report = new ReportBuilder()
   const files: FileSet = new Map()
   const names = new NameAllocator()
   for (const item of dataset.items) {
-    const shapes = itemShapes(item, report)
+    const shapes = itemShapes(item, flavour, report)
     const embedded = options.imageData?.(item.key)
     const doc = {
       version: LABELME_VERSION,
@@ -67,7 +82,11 @@ export function exportLabelme(
   return { files, report: report.build() }
 }
 
-function itemShapes(item: InterchangeItem, report: ReportBuilder): Shape[] {
+function itemShapes(
+  item: InterchangeItem,
+  flavour: 'labelme' | 'anylabeling',
+  report: ReportBuilder,
+): Shape[] {
   const usedGroups = item.regions
     .map((r) => r.group)
     .filter((g): g is number => typeof g === 'number')
@@ -125,6 +144,11 @@ function itemShapes(item: InterchangeItem, report: ReportBuilder): Shape[] {
         break
       }
       case 'rbox':
+        if (flavour === 'anylabeling') {
+          const { points, direction } = rboxToRotation(region.geometry)
+          shapes.push({ ...make('rotation', points, groupOf(region, false)), direction })
+          break
+        }
         report.lossy('rbox', 'labelme has no rotated rectangle; written as a 4-point polygon')
         shapes.push(make('polygon', rboxCorners(region.geometry), groupOf(region, false)))
         break

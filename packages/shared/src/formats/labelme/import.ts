@@ -13,6 +13,7 @@ import { FormatError } from '../model.ts'
 import { dirName, itemKey, joinPath } from '../paths.ts'
 import { circleToPolygon } from './circle.ts'
 import { decodePngMask, fromBase64 } from './png-mask.ts'
+import { rboxFromCorners } from './rotation.ts'
 import { labelmeFileSchema } from './schema.ts'
 import type { LabelmeShape } from './schema.ts'
 
@@ -35,6 +36,10 @@ export type LabelmeImportResult = {
  * circle again); lines and line strips polylines; points points; masks (base64 PNG of the
  * shape's box) full-image RLE masks. Shape flags and non-empty descriptions become attributes,
  * image flags that are set become tags, and `group_id` (0 included) becomes `group`.
+ *
+ * Shapes of the AnyLabeling forks are read too: `rotation` (four corners) becomes a rotated
+ * box, and `points` (several points under one label) one keypoint set, all visible, since the
+ * points are one object. A shape type nobody knows is skipped with a warning naming it.
  */
 export function importLabelme(
   files: FileSet,
@@ -151,11 +156,31 @@ function readShape(
     case 'point':
       if (!need(1)) return undefined
       return { ...base, kind: 'point', geometry: { x: pts[0]![0], y: pts[0]![1] } }
+    case 'points': {
+      if (!need(1)) return undefined
+      if (pts.length === 1) {
+        return { ...base, kind: 'point', geometry: { x: pts[0]![0], y: pts[0]![1] } }
+      }
+      const points = pts.map(([x, y]) => ({ x, y, v: 2 as const }))
+      return { ...base, kind: 'keypoints', geometry: { points } }
+    }
+    case 'rotation':
+      if (!need(4)) return undefined
+      if (pts.length > 4)
+        report.count('other', 'rotation with more than 4 points; first 4 read', file)
+      return {
+        ...base,
+        kind: 'rbox',
+        geometry: rboxFromCorners(pts.slice(0, 4) as [Point, Point, Point, Point]),
+      }
     case 'mask':
       return readMask(shape, where, file, item, base, report)
     default:
-      // TODO(#3): shape types of labelme forks (AnyLabeling's `rotation`, `points`) are not read yet.
-      report.count('skipped', `labelme shape type "${type}" is not supported; skipped`, file)
+      report.count(
+        'skipped',
+        `labelme shape type "${type}" in ${file} is not supported; skipped`,
+        file,
+      )
       return undefined
   }
 }

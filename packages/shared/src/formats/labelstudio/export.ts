@@ -1,7 +1,15 @@
 import { normalizeAngle, rboxTopLeft } from '../../geometry/index.ts'
 import { encodeJson } from '../common/json.ts'
 import { ReportBuilder } from '../common/report.ts'
-import type { ConversionReport, FileSet, InterchangeDataset, InterchangeRegion } from '../model.ts'
+import type {
+  ConversionReport,
+  FileSet,
+  InterchangeDataset,
+  InterchangeLabel,
+  InterchangeRegion,
+} from '../model.ts'
+import { encodeBrushRle } from './brush.ts'
+import { keypointsForExport } from './keypoints.ts'
 
 export type LabelStudioExportOptions = {
   /** Output file name; default `tasks.json`. */
@@ -20,8 +28,9 @@ type LsOut = Record<string, unknown>
 /**
  * Exports Label Studio's JSON task export: one task per item, human regions as the annotation and
  * model regions as a prediction. Units are percent of the image; rotated boxes are written by
- * their top-left corner and clockwise rotation, computed in pixels. Regions of items without a
- * known size cannot be put in percent and are reported.
+ * their top-left corner and clockwise rotation, computed in pixels; masks as brushes; keypoint
+ * sets as one keypoint result per point, linked to the first by `parentID`. Regions of items
+ * without a known size cannot be put in percent and are reported.
  */
 export function exportLabelStudio(
   dataset: InterchangeDataset,
@@ -30,6 +39,7 @@ export function exportLabelStudio(
   const report = new ReportBuilder()
   const toName = options.toName ?? 'image'
   const fromName = options.fromName ?? 'label'
+  const labelsByName = new Map(dataset.labels.map((l) => [l.name, l]))
   let nextResultId = 1
 
   const tasks = dataset.items.map((item, t) => {
@@ -44,22 +54,29 @@ export function exportLabelStudio(
         continue
       }
       const id = `r${nextResultId++}`
-      const shapes = regionResults(region, W, H, report)
+      const label = labelsByName.get(region.label)
+      const shapes = regionResults(region, label, W, H, report)
       const target = region.source === 'model' ? model : human
       if (region.score != null) scores.push(region.score)
       shapes.forEach((value, i) => {
         const type = value.__type as string
+        const meta = value.__meta
         delete value.__type
+        delete value.__meta
         const resultId = shapes.length > 1 ? `${id}_${i + 1}` : id
+        // The points of a keypoint set point at the first one; see keypoints.ts.
+        const parent = region.kind === 'keypoints' && i > 0 ? { parentID: `${id}_1` } : {}
         target.push({
           id: resultId,
           type,
+          ...parent,
           from_name: fromName,
           to_name: toName,
           original_width: W,
           original_height: H,
           image_rotation: 0,
           value,
+          ...(meta !== undefined ? { meta } : {}),
           ...(region.score != null ? { score: region.score } : {}),
         })
         if (i === 0)
@@ -92,6 +109,7 @@ export function exportLabelStudio(
 
 function regionResults(
   region: InterchangeRegion,
+  labelInfo: InterchangeLabel | undefined,
   W: number,
   H: number,
   report: ReportBuilder,
@@ -152,8 +170,24 @@ function regionResults(
         { __type: 'keypointlabels', x: px(g.x), y: py(g.y), width: 0.5, keypointlabels: label },
       ]
     }
+    case 'keypoints':
+      return keypointsForExport(region, labelInfo, report).map((p) => ({
+        __type: 'keypointlabels',
+        ...(p.name !== undefined ? { __meta: { text: [p.name] } } : {}),
+        x: px(p.x),
+        y: py(p.y),
+        width: 0.5,
+        keypointlabels: label,
+      }))
+    case 'mask': {
+      const g = region.geometry
+      if (g.width !== W || g.height !== H) {
+        report.lossy('mask', 'a brush is the size of its image; masks of another size left out')
+        return []
+      }
+      return [{ __type: 'brushlabels', format: 'rle', rle: encodeBrushRle(g), brushlabels: label }]
+    }
     default:
-      // TODO(#3): masks could go out as brushlabels and keypoint sets as grouped keypointlabels.
       report.lossy(
         region.kind,
         'Label Studio image export does not carry this kind; region left out',

@@ -7,11 +7,22 @@ import type {
   FileSet,
   InterchangeDataset,
   InterchangeItem,
+  InterchangeLabel,
   InterchangeRegion,
 } from '../model.ts'
 import { FormatError } from '../model.ts'
+import { BrushRleError, decodeBrushRle } from './brush.ts'
+import { ellipseToPolygon } from './ellipse.ts'
+import {
+  applyKeypointNames,
+  joinKeypoints,
+  type JoinedKeypoints,
+  type KeypointEntry,
+} from './keypoints.ts'
 import {
   lsAnnotationSchema,
+  lsBrushValue,
+  lsEllipseValue,
   lsKeypointValue,
   lsPolygonValue,
   lsRectValue,
@@ -37,6 +48,10 @@ const SHAPE_TYPES = new Set([
   'polygonlabels',
   'keypoint',
   'keypointlabels',
+  'ellipse',
+  'ellipselabels',
+  'brush',
+  'brushlabels',
 ])
 
 /**
@@ -58,7 +73,8 @@ export function labelStudioImagePath(ref: string): string {
 
 /**
  * Imports Label Studio's JSON task export: rectangles (rotation in degrees clockwise about the
- * top-left corner, converted in pixels), polygons, keypoints, and choices (image tags, or region
+ * top-left corner, converted in pixels), polygons, keypoints (sets joined by `parentID`, see
+ * `keypoints.ts`), brushes as masks, ellipses as polygons, and choices (image tags, or region
  * attributes when they share the region's id). Predictions become regions with `source: 'model'`.
  */
 export function importLabelStudio(
@@ -68,6 +84,7 @@ export function importLabelStudio(
   const report = new ReportBuilder()
   const labels: string[] = []
   const items = new Map<string, InterchangeItem>()
+  const joined: JoinedKeypoints[] = []
   const subset = options.subset ?? ''
   const jsonFiles = [...files.keys()].filter((f) => f.toLowerCase().endsWith('.json')).sort()
   if (jsonFiles.length === 0)
@@ -98,7 +115,7 @@ export function importLabelStudio(
           file,
         )
       }
-      const ctx = { file, report, labels, sizeOf: options.sizeOf, item }
+      const ctx = { file, report, labels, sizeOf: options.sizeOf, item, joined }
       annotations.forEach((a, i) => {
         readResults(a.result ?? [], `[${t}].annotations[${i}]`, ctx, {
           source: 'human',
@@ -122,8 +139,10 @@ export function importLabelStudio(
     })
   }
 
+  const datasetLabels: InterchangeLabel[] = labels.map((name) => ({ name }))
+  applyKeypointNames(datasetLabels, joined)
   return {
-    dataset: { labels: labels.map((name) => ({ name })), items: [...items.values()] },
+    dataset: { labels: datasetLabels, items: [...items.values()] },
     report: report.build(),
   }
 }
@@ -134,6 +153,8 @@ type ReadContext = {
   labels: string[]
   sizeOf: LabelStudioImportOptions['sizeOf']
   item: InterchangeItem
+  /** Keypoint sets joined so far, named once every task is read. */
+  joined: JoinedKeypoints[]
 }
 
 /** Where results came from; the annotation id and annotator let a caller split annotators apart. */
@@ -148,6 +169,7 @@ function readResults(results: LsResult[], where: string, ctx: ReadContext, prov:
   const { item, report, file } = ctx
   const byId = new Map<string, InterchangeRegion>()
   const labelOf = new Map<string, string>()
+  const keypoints: KeypointEntry[] = []
   // Label Studio may split a region into a shape result and a `labels` result with the same id.
   for (const r of results) {
     const label = firstLabel(r)
@@ -177,7 +199,8 @@ function readResults(results: LsResult[], where: string, ctx: ReadContext, prov:
     }
     if (r.image_rotation)
       report.count('other', 'image_rotation is not applied; regions kept as drawn', file)
-    const region = readShape(r, at, size, file)
+    const region = readShape(r, at, size, report, file)
+    if (!region) return
     if (!ctx.labels.includes(label)) ctx.labels.push(label)
     const full: InterchangeRegion = {
       ...region,
@@ -197,12 +220,13 @@ function readResults(results: LsResult[], where: string, ctx: ReadContext, prov:
     } as InterchangeRegion
     item.regions.push(full)
     if (r.id != null) byId.set(String(r.id), full)
+    if (full.kind === 'point') keypoints.push(keypointEntry(r, full))
   })
+  ctx.joined.push(...joinKeypoints(item.regions, keypoints))
 
   for (const r of results) {
     if (SHAPE_TYPES.has(r.type) || /labels$/.test(r.type)) {
       if (!SHAPE_TYPES.has(r.type) && r.type !== 'labels') {
-        // TODO(#3): brushlabels (Label Studio's own RLE) and ellipselabels are not converted yet.
         report.count('skipped', `${r.type} results are not supported; skipped`, file)
       }
       continue
@@ -225,7 +249,13 @@ function readResults(results: LsResult[], where: string, ctx: ReadContext, prov:
   }
 }
 
-function readShape(r: LsResult, at: string, size: { width: number; height: number }, file: string) {
+function readShape(
+  r: LsResult,
+  at: string,
+  size: { width: number; height: number },
+  report: ReportBuilder,
+  file: string,
+) {
   const sx = size.width / 100
   const sy = size.height / 100
   if (r.type.startsWith('rectangle')) {
@@ -247,8 +277,63 @@ function readShape(r: LsResult, at: string, size: { width: number; height: numbe
       geometry: { points: v.points.map(([px, py]) => [px * sx, py * sy] as [number, number]) },
     }
   }
+  if (r.type.startsWith('ellipse')) {
+    const v = parseWithSchema(file, lsEllipseValue, r.value, `${at}.value`)
+    const points = ellipseToPolygon(
+      v.x * sx,
+      v.y * sy,
+      v.radiusX * sx,
+      v.radiusY * sy,
+      v.rotation ?? 0,
+    )
+    report.count('lossy', 'ellipses have no region kind of their own: imported as polygons', file)
+    return { kind: 'polygon' as const, geometry: { points } }
+  }
+  if (r.type.startsWith('brush')) return readBrush(r, at, size, report, file)
   const v = parseWithSchema(file, lsKeypointValue, r.value, `${at}.value`)
   return { kind: 'point' as const, geometry: { x: v.x * sx, y: v.y * sy } }
+}
+
+/** A brush as a mask the size of the image it was drawn on (`original_width/height`). */
+function readBrush(
+  r: LsResult,
+  at: string,
+  size: { width: number; height: number },
+  report: ReportBuilder,
+  file: string,
+) {
+  const v = parseWithSchema(file, lsBrushValue, r.value, `${at}.value`)
+  if (v.format !== 'rle') {
+    report.warn({
+      code: 'skipped',
+      message: `brush format ${JSON.stringify(v.format ?? null)} is not read; only "rle" is`,
+      file,
+      path: `${at}.value.format`,
+    })
+    return undefined
+  }
+  if (!v.rle) throw new FormatError(file, `${at}.value.rle`, 'brush in "rle" format without rle')
+  if (!Number.isInteger(size.width) || !Number.isInteger(size.height))
+    throw new FormatError(file, at, 'brush on an image whose size is not whole pixels')
+  try {
+    return { kind: 'mask' as const, geometry: decodeBrushRle(v.rle, size.width, size.height) }
+  } catch (error) {
+    if (error instanceof BrushRleError)
+      throw new FormatError(file, `${at}.value.rle`, error.message)
+    throw error
+  }
+}
+
+function keypointEntry(r: LsResult, region: InterchangeRegion): KeypointEntry {
+  const parent = r.parentID
+  const meta = r.meta as { text?: unknown } | undefined
+  const text = Array.isArray(meta?.text) ? meta.text[0] : meta?.text
+  return {
+    id: r.id != null ? String(r.id) : undefined,
+    parentId: typeof parent === 'string' || typeof parent === 'number' ? String(parent) : undefined,
+    name: typeof text === 'string' && text !== '' ? text : undefined,
+    region,
+  }
 }
 
 function sizeFor(r: LsResult, ctx: ReadContext): { width: number; height: number } | undefined {
@@ -267,8 +352,17 @@ function sizeFor(r: LsResult, ctx: ReadContext): { width: number; height: number
   return known
 }
 
+/** Value keys that hold a region's labels, one per labelled control. */
+const LABEL_KEYS = [
+  'rectanglelabels',
+  'polygonlabels',
+  'keypointlabels',
+  'ellipselabels',
+  'brushlabels',
+]
+
 function firstLabel(r: LsResult): string | undefined {
-  for (const key of [r.type, 'labels', 'rectanglelabels', 'polygonlabels', 'keypointlabels']) {
+  for (const key of [r.type, 'labels', ...LABEL_KEYS]) {
     const list = r.value[key]
     if (key.endsWith('labels') && Array.isArray(list) && typeof list[0] === 'string') return list[0]
   }

@@ -47,3 +47,15 @@ export const lsRectValue = z.looseObject({
 })
 export const lsPolygonValue = z.looseObject({ points: z.array(z.tuple([finite, finite])).min(3) })
 export const lsKeypointValue = z.looseObject({ x: finite, y: finite })
+export const lsEllipseValue = z.looseObject({
+  x: finite,
+  y: finite,
+  radiusX: finite.nonnegative(),
+  radiusY: finite.nonnegative(),
+  rotation: finite.nullish(),
+})
+/** A brush: `rle` is only read when `format` is `rle`, Label Studio's one brush format. */
+export const lsBrushValue = z.looseObject({
+  format: z.string().nullish(),
+  rle: z.array(z.number().int().min(0).max(255)).nullish(),
+})

@@ -25,7 +25,8 @@ export function ellipseToPolygon(
   const r = Math.max(rx, ry)
   // A chord of angle 2π/n strays r(1 - cos(π/n)) from a circle of radius r.
   const needed = r > MAX_DEVIATION ? Math.PI / Math.acos(1 - MAX_DEVIATION / r) : MIN_VERTICES
-  const n = Math.min(MAX_VERTICES, Math.max(MIN_VERTICES, Math.ceil(needed)))
+  // A multiple of four puts vertices on both axes, so the polygon spans the ellipse's extent.
+  const n = 4 * Math.ceil(Math.min(MAX_VERTICES, Math.max(MIN_VERTICES, needed)) / 4)
   const theta = (rotation * Math.PI) / 180
   const cos = Math.cos(theta)
   const sin = Math.sin(theta)

@@ -164,7 +164,16 @@ describe('exportCvat then importCvat', PROPERTY_OPTIONS, () => {
       }),
       fc.record({
         kind: fc.constant('polygon' as const),
-        geometry: fc.record({ points: fc.array(point, { minLength: 3, maxLength: 8 }) }),
+        geometry: fc.record(
+          {
+            points: fc.array(point, { minLength: 3, maxLength: 8 }),
+            parts: fc.array(fc.array(point, { minLength: 3, maxLength: 5 }), {
+              minLength: 1,
+              maxLength: 3,
+            }),
+          },
+          { requiredKeys: ['points'] },
+        ),
       }),
       fc.record({
         kind: fc.constant('polyline' as const),

@@ -1,9 +1,17 @@
 import { normalizeAngle } from '../../geometry/index.ts'
 import { encodeText } from '../common/json.ts'
 import { ReportBuilder } from '../common/report.ts'
-import type { ConversionReport, FileSet, InterchangeDataset, InterchangeRegion } from '../model.ts'
+import type {
+  ConversionReport,
+  FileSet,
+  InterchangeDataset,
+  InterchangeLabel,
+  InterchangeRegion,
+} from '../model.ts'
 import { buildXml, formatCoordinate, type XmlNode } from '../voc/xml.ts'
+import { isEllipsePolygon, readEllipse } from './ellipse.ts'
 import { rleToCvatMask } from './mask.ts'
+import { skeletonNamesFor, writeSkeleton, writeSkeletonSvg } from './skeleton.ts'
 
 export type CvatExportOptions = {
   /** Name of the XML file in the FileSet. */
@@ -20,13 +28,17 @@ const points = (list: readonly (readonly [number, number])[]) =>
 /**
  * Writes CVAT for images XML 1.1: one `<image>` per item (with `subset` when it has one), the
  * label spec in `<meta><task>` with attribute types inferred from the values, and shapes with
- * coordinates to 6 decimals. Rotated boxes are boxes with `rotation`.
+ * coordinates to 6 decimals. Rotated boxes are boxes with `rotation`. A polygon's further parts
+ * are polygons of their own sharing its `group_id` (a new one when it has no group), which the
+ * importer joins again. Keypoints of a label with keypoint names are skeletons, the label a
+ * skeleton label with its points as sublabels; other keypoints are `<points>`.
  */
 export function exportCvat(
   dataset: InterchangeDataset,
   options: CvatExportOptions = {},
 ): { files: FileSet; report: ConversionReport } {
   const report = new ReportBuilder()
+  const labels = new Map(dataset.labels.map((l) => [l.name, l]))
   const images: XmlNode[] = dataset.items.map((item, id) => {
     const image: XmlNode = { '@_id': id, '@_name': item.path }
     if (item.subset) image['@_subset'] = item.subset
@@ -34,18 +46,19 @@ export function exportCvat(
       image['@_width'] = item.width
       image['@_height'] = item.height
     } else report.count('missing-size', 'image without width and height')
-    const groups = new Map<string | number, number>()
+    // Keys are the regions' groups, or a fresh object for the parts of an ungrouped polygon.
+    const groups = new Map<unknown, number>()
     for (const region of item.regions) {
-      const shape = shapeOf(region, report)
-      if (!shape) continue
-      const [tag, node] = shape
-      const group = region.group
-      if (group !== undefined && group !== null) {
-        if (!groups.has(group)) groups.set(group, groups.size + 1)
-        node['@_group_id'] = groups.get(group)
+      const shapes = shapesOf(region, labels.get(region.label), report)
+      if (shapes.length === 0) continue
+      const group = region.group ?? (shapes.length > 1 ? {} : null)
+      if (group !== null && !groups.has(group)) groups.set(group, groups.size + 1)
+      const fields = shapeFields(region, report)
+      for (const [tag, node] of shapes) {
+        if (group !== null) node['@_group_id'] = groups.get(group)
+        Object.assign(node, fields)
+        ;((image[tag] ??= []) as XmlNode[]).push(node)
       }
-      Object.assign(node, shapeFields(region, report))
-      ;((image[tag] ??= []) as XmlNode[]).push(node)
     }
     for (const tag of item.tags)
       ((image.tag ??= []) as XmlNode[]).push({ '@_label': tag, '@_source': 'manual' })
@@ -93,6 +106,32 @@ function shapeFields(region: InterchangeRegion, report: ReportBuilder): XmlNode 
   return node
 }
 
+/** The CVAT shapes one region is written as: one, several for a multi-part polygon, or none. */
+function shapesOf(
+  region: InterchangeRegion,
+  label: InterchangeLabel | undefined,
+  report: ReportBuilder,
+): [string, XmlNode][] {
+  if (region.kind === 'polygon') {
+    const g = region.geometry
+    if (g.holes?.length) report.lossy('polygon', 'CVAT polygons have no holes')
+    const ellipse = readEllipse(region.extra?.cvatEllipse)
+    if (ellipse && !g.parts?.length && !g.holes?.length && isEllipsePolygon(g.points, ellipse)) {
+      const { cx, cy, rx, ry, rotation } = ellipse
+      const node: XmlNode = { '@_cx': f(cx), '@_cy': f(cy), '@_rx': f(rx), '@_ry': f(ry) }
+      if (rotation) node['@_rotation'] = f(normalizeAngle(rotation))
+      return [['ellipse', node]]
+    }
+    return [g.points, ...(g.parts ?? [])].map((ring) => ['polygon', { '@_points': points(ring) }])
+  }
+  if (region.kind === 'keypoints') {
+    const names = skeletonNamesFor(label, region.geometry.points.length)
+    if (names) return [['skeleton', writeSkeleton(region.geometry, names)]]
+  }
+  const shape = shapeOf(region, report)
+  return shape ? [shape] : []
+}
+
 function shapeOf(region: InterchangeRegion, report: ReportBuilder): [string, XmlNode] | undefined {
   switch (region.kind) {
     case 'bbox': {
@@ -110,9 +149,7 @@ function shapeOf(region: InterchangeRegion, report: ReportBuilder): [string, Xml
       return ['box', { ...box, '@_rotation': f(normalizeAngle(angle)) }]
     }
     case 'polygon':
-      if (region.geometry.holes?.length) report.lossy('polygon', 'CVAT polygons have no holes')
-      // TODO(#3): write further parts as polygons sharing a group_id.
-      if (region.geometry.parts?.length) report.lossy('polygon', 'only the first part written')
+      // Written by shapesOf, which knows about parts and ellipses.
       return ['polygon', { '@_points': points(region.geometry.points) }]
     case 'polyline':
       return ['polyline', { '@_points': points(region.geometry.points) }]
@@ -123,7 +160,7 @@ function shapeOf(region: InterchangeRegion, report: ReportBuilder): [string, Xml
       if (kept.length < region.geometry.points.length || kept.some((p) => p.v !== 2)) {
         report.lossy(
           'keypoints',
-          'CVAT points carry no visibility: hidden points written, unlabelled dropped',
+          'keypoints of a label without matching keypoint names are CVAT points, which carry no visibility: hidden points written, unlabelled dropped',
         )
       }
       if (kept.length === 0) return undefined
@@ -170,10 +207,19 @@ function labelSpec(dataset: InterchangeDataset): XmlNode[] {
       values.set(region.label, byName)
     }
   }
-  return names.map((name) => {
+  const declared = new Map(dataset.labels.map((l) => [l.name, l]))
+  return names.flatMap((name) => {
     const label: XmlNode = { name }
     const color = colors.get(name)
     if (color) label.color = color
+    const skeleton = declared.get(name)
+    const sublabels: XmlNode[] = []
+    if (skeleton?.keypoints?.length) {
+      label.type = 'skeleton'
+      label.svg = writeSkeletonSvg(skeleton)
+      for (const point of skeleton.keypoints)
+        sublabels.push({ name: point, type: 'points', parent: name })
+    }
     const attributes = [...(values.get(name) ?? new Map<string, unknown[]>())].map(
       ([attribute, seen]) => {
         const distinct = [...new Set(seen.map((v) => (v === null ? '' : String(v))))]
@@ -192,6 +238,6 @@ function labelSpec(dataset: InterchangeDataset): XmlNode[] {
       },
     )
     if (attributes.length > 0) label.attributes = { attribute: attributes }
-    return label
+    return [label, ...sublabels]
   })
 }

@@ -11,7 +11,10 @@ import {
 } from '../model.ts'
 import { extName, itemKey, normalizePath } from '../paths.ts'
 import { childOf, childrenOf, parseXml, textOf, type XmlNode } from '../voc/xml.ts'
+import { ellipseToPolygon } from './ellipse.ts'
+import { joinGroupedPolygons } from './groups.ts'
 import { cvatMaskToRle } from './mask.ts'
+import { readSkeleton, readSkeletonEdges, type KeypointNames } from './skeleton.ts'
 
 export type CvatImportOptions = Record<string, never>
 
@@ -33,11 +36,19 @@ const ARRAYS = [
 
 type AttributeTypes = Map<string, Map<string, string>>
 
+/** What `<meta>` declares about labels that shapes need: attribute types and keypoint names. */
+type LabelSpec = { types: AttributeTypes; keypoints: KeypointNames }
+
 /**
  * Reads CVAT for images XML 1.1: `<image>` elements with boxes (rotated when `rotation` is
  * set), polygons, polylines, points, masks and tags, their `<attribute>` values typed by the
  * label spec in `<meta>`, `occluded`, `z_order`, `group_id`. Items are keyed by the image's
  * `subset` and full `name`, so the same file name in two subsets is two items.
+ *
+ * Ellipses become 64-point polygons (reported; the ellipse is kept in `extra.cvatEllipse` so an
+ * unedited one exports as an ellipse again). Skeletons become keypoints in the order of the
+ * label's sublabels, which become the label's keypoint names. Polygons one group ties into an
+ * object become one multi-part polygon (see {@link joinGroupedPolygons}).
  */
 export function importCvat(
   input: FileSet,
@@ -46,7 +57,7 @@ export function importCvat(
   const report = new ReportBuilder()
   const labels: InterchangeLabel[] = []
   const labelNames = new Set<string>()
-  const attributeTypes: AttributeTypes = new Map()
+  const spec: LabelSpec = { types: new Map(), keypoints: new Map() }
   const items = new Map<string, InterchangeItem>()
 
   const xmlFiles = [...input.keys()].filter((p) => extName(p).toLowerCase() === '.xml').sort()
@@ -59,12 +70,12 @@ export function importCvat(
     if (version && version !== '1.1') {
       report.warn({ code: 'other', message: `CVAT XML version ${version}; read as 1.1`, file })
     }
-    for (const label of readMetaLabels(root, attributeTypes)) {
+    for (const label of readMetaLabels(root, spec)) {
       if (labelNames.has(label.name)) continue
       labelNames.add(label.name)
       labels.push(label)
     }
-    readTracks(file, root, items, attributeTypes, report)
+    readTracks(file, root, items, spec, report)
     childrenOf(root, 'image').forEach((image, index) => {
       const where = `annotations/image[${index}]`
       const name = attr(image, 'name')
@@ -82,8 +93,13 @@ export function importCvat(
         if (width > 0 && height > 0) Object.assign(item, { width, height })
         items.set(key, item)
       }
-      readShapes(file, where, image, item, attributeTypes, report)
+      readShapes(file, where, image, item, spec, report)
     })
+  }
+
+  for (const item of items.values()) {
+    item.regions = joinGroupedPolygons(item.regions)
+    padSkeletons(item, spec.keypoints)
   }
 
   for (const item of items.values()) {
@@ -98,7 +114,24 @@ export function importCvat(
       report.count('unknown-label', `label "${label}" is not in <meta>; added`)
     }
   }
+  for (const label of labels) {
+    const names = spec.keypoints.get(label.name)
+    if (names?.length) label.keypoints = [...names]
+  }
   return { dataset: { labels, items: [...items.values()] }, report: report.build() }
+}
+
+/**
+ * A skeleton read before a later one named a point `<meta>` lacked has fewer points than the
+ * label now has names; it gets the missing ones as not labelled, so every set has one length.
+ */
+function padSkeletons(item: InterchangeItem, keypoints: KeypointNames): void {
+  for (const region of item.regions) {
+    const names = keypoints.get(region.label)
+    if (region.kind !== 'keypoints' || !names) continue
+    const { points } = region.geometry
+    while (points.length < names.length) points.push({ x: 0, y: 0, v: 0 })
+  }
 }
 
 /**
@@ -110,7 +143,7 @@ function readTracks(
   file: string,
   root: XmlNode,
   items: Map<string, InterchangeItem>,
-  types: AttributeTypes,
+  spec: LabelSpec,
   report: ReportBuilder,
 ): void {
   const meta = childOf(root, 'meta')
@@ -121,7 +154,7 @@ function readTracks(
   childrenOf(root, 'track').forEach((track, t) => {
     const label = attr(track, 'label') ?? ''
     const frames = new Map<string, XmlNode>()
-    for (const kind of ['box', 'polygon', 'polyline', 'points', 'mask']) {
+    for (const kind of ['box', 'polygon', 'polyline', 'points', 'mask', 'ellipse', 'skeleton']) {
       for (const shape of childrenOf(track, kind)) {
         if (attr(shape, 'outside') === '1') continue
         const frame = `frame_${(attr(shape, 'frame') ?? '0').padStart(6, '0')}`
@@ -139,7 +172,7 @@ function readTracks(
         items.set(frame, item)
       }
       const before = item.regions.length
-      readShapes(file, `annotations/track[${t}]`, holder, item, types, report)
+      readShapes(file, `annotations/track[${t}]`, holder, item, spec, report)
       for (const region of item.regions.slice(before)) {
         region.attributes.track_id = Number(attr(track, 'id') ?? t)
       }
@@ -152,26 +185,46 @@ function attr(node: XmlNode, name: string): string | undefined {
   return value === undefined ? undefined : String(value)
 }
 
-function readMetaLabels(root: XmlNode, types: AttributeTypes): InterchangeLabel[] {
+/**
+ * The labels `<meta>` declares, with their attribute types. A skeleton's sublabels (labels with
+ * a `<parent>`) are not labels of their own but the parent's keypoint names, in declared order;
+ * the edges come from the parent's `<svg>`.
+ */
+function readMetaLabels(root: XmlNode, spec: LabelSpec): InterchangeLabel[] {
   const meta = childOf(root, 'meta')
   if (!meta) return []
   const labels: InterchangeLabel[] = []
+  const svgs = new Map<InterchangeLabel, string>()
   for (const holder of ['task', 'project', 'job']) {
     const node = childOf(meta, holder)
     const list = node && childOf(node, 'labels')
     for (const label of list ? childrenOf(list, 'label') : []) {
       const name = textOf(label.name)
       if (name === undefined || name === '') continue
+      const parent = textOf(label.parent)
+      if (parent) {
+        const names = spec.keypoints.get(parent) ?? []
+        if (!names.includes(name)) names.push(name)
+        spec.keypoints.set(parent, names)
+        continue
+      }
       const color = textOf(label.color)
-      labels.push(color ? { name, color } : { name })
-      const spec = childOf(label, 'attributes')
-      const byName = types.get(name) ?? new Map<string, string>()
-      for (const attribute of spec ? childrenOf(spec, 'attribute') : []) {
+      const read: InterchangeLabel = color ? { name, color } : { name }
+      labels.push(read)
+      const svg = textOf(label.svg)
+      if (svg) svgs.set(read, svg)
+      const attributes = childOf(label, 'attributes')
+      const byName = spec.types.get(name) ?? new Map<string, string>()
+      for (const attribute of attributes ? childrenOf(attributes, 'attribute') : []) {
         const attributeName = textOf(attribute.name)
         if (attributeName) byName.set(attributeName, textOf(attribute.input_type) ?? 'text')
       }
-      types.set(name, byName)
+      spec.types.set(name, byName)
     }
+  }
+  for (const [label, svg] of svgs) {
+    const edges = readSkeletonEdges(svg, spec.keypoints.get(label.name) ?? [])
+    if (edges.length > 0) label.skeleton = edges
   }
   return labels
 }
@@ -207,20 +260,17 @@ function readShapes(
   where: string,
   image: XmlNode,
   item: InterchangeItem,
-  types: AttributeTypes,
+  spec: LabelSpec,
   report: ReportBuilder,
 ): void {
-  for (const kind of ['ellipse', 'cuboid', 'skeleton']) {
-    const count = childrenOf(image, kind).length
-    // TODO(#3): ellipses as polygons, skeletons as keypoints.
-    if (count > 0) report.count('skipped', `${kind} shapes are not read`, file, count)
-  }
+  const cuboids = childrenOf(image, 'cuboid').length
+  if (cuboids > 0) report.count('skipped', 'cuboid shapes are not read', file, cuboids)
   for (const tag of childrenOf(image, 'tag')) item.tags.push(attr(tag, 'label') ?? '')
 
   const common = (shape: XmlNode) => {
     const label = attr(shape, 'label') ?? ''
     const attributes: Record<string, unknown> = {}
-    const labelTypes = types.get(label)
+    const labelTypes = spec.types.get(label)
     for (const attribute of childrenOf(shape, 'attribute')) {
       const name = attr(attribute, 'name')
       if (name) attributes[name] = typed(labelTypes?.get(name), textOf(attribute) ?? '')
@@ -276,6 +326,36 @@ function readShapes(
       const keypoints = points.map(([x, y]) => ({ x, y, v: 2 as const }))
       push({ ...common(shape), kind: 'keypoints', geometry: { points: keypoints } })
     }
+  })
+  childrenOf(image, 'ellipse').forEach((shape, i) => {
+    const at = `${where}/ellipse[${i}]`
+    const [cx, cy, rx, ry] = ['cx', 'cy', 'rx', 'ry'].map((k) =>
+      coordinate(file, at, shape, k),
+    ) as [number, number, number, number]
+    if (rx < 0 || ry < 0) throw new FormatError(file, at, 'ellipse with a negative radius')
+    const ellipse = { cx, cy, rx, ry, rotation: Number(attr(shape, 'rotation') ?? 0) || 0 }
+    report.count('lossy', 'ellipses became 64-point polygons (an unedited one exports back)', file)
+    push({
+      ...common(shape),
+      kind: 'polygon',
+      geometry: { points: ellipseToPolygon(ellipse) },
+      extra: { cvatEllipse: ellipse },
+    })
+  })
+  childrenOf(image, 'skeleton').forEach((shape, i) => {
+    const at = `${where}/skeleton[${i}]`
+    const base = common(shape)
+    const names = spec.keypoints.get(base.label) ?? []
+    spec.keypoints.set(base.label, names)
+    const { geometry, added } = readSkeleton(file, at, shape, names)
+    for (const name of added) {
+      report.count(
+        'unknown-label',
+        `skeleton point "${name}" of "${base.label}" is not in <meta>; added`,
+        file,
+      )
+    }
+    push({ ...base, kind: 'keypoints', geometry })
   })
   childrenOf(image, 'mask').forEach((shape, i) => {
     const at = `${where}/mask[${i}]`

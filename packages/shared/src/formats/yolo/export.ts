@@ -1,14 +1,4 @@
 import { stringify as stringifyYaml } from 'yaml'
-import type { BboxGeometry } from '../../domain/region.ts'
-import {
-  boundsOfPoints,
-  clipBbox,
-  outerRings,
-  rboxBounds,
-  rboxCorners,
-  rleBbox,
-} from '../../geometry/index.ts'
-import { declaredBox } from '../common/declared-box.ts'
 import { encodeText } from '../common/json.ts'
 import { ReportBuilder } from '../common/report.ts'
 import type {
@@ -20,12 +10,16 @@ import type {
 } from '../model.ts'
 import { NameAllocator, extName, normalizePath, stripExt } from '../paths.ts'
 import { YOLO_TASKS, type YoloTask } from './import.ts'
-import { formatBbox, formatPoints } from './lines.ts'
 import type { YoloManifest } from './manifest.ts'
 import { chooseOption } from '../common/options.ts'
+import { keypointCount } from './pose.ts'
+import { regionValues, type LineContext } from './region-values.ts'
 
 export type YoloExportOptions = {
-  /** `detect` (default) writes boxes, `segment` polygons, `obb` rotated boxes as 4 corners. */
+  /**
+   * `detect` (default) writes boxes, `segment` polygons (masks traced), `obb` rotated boxes as 4
+   * corners, `pose` keypoints with their box (`kpt_shape` in data.yaml).
+   */
   task?: YoloTask
 }
 
@@ -46,8 +40,6 @@ const STANDARD_SPLITS: Record<string, string> = {
   test: 'test',
   testing: 'test',
 }
-
-type Pt = [number, number]
 
 /**
  * Writes an Ultralytics dataset: `data.yaml` (names as a map, one key per split pointing at
@@ -70,6 +62,7 @@ export function exportYolo(
   const labelNames = new NameAllocator()
   labelNames.reserve('data.yaml')
   const manifestItems: NonNullable<YoloManifest['items']> = []
+  const keypoints = task === 'pose' ? keypointCount(dataset) : 0
 
   for (const item of dataset.items) {
     const split = splits.get(item.subset)!
@@ -89,17 +82,18 @@ export function exportYolo(
       manifestItems.push({ image, subset: item.subset, path: item.path })
     }
     images.set(item.key, image)
-    const lines = itemLines(item, task, classOf, report)
+    const lines = itemLines(item, { task, keypoints, report }, classOf)
     if (lines) files.set(label, encodeText(lines.map((l) => l.join(' ') + '\n').join('')))
   }
 
-  // TODO(#3): Ultralytics training wants a `val` key; a dataset without a val subset gets none.
   const subsets: Record<string, string> = {}
   const yaml: Record<string, unknown> = { path: '.' }
   for (const [subset, split] of splits) {
     yaml[split.key] = `images/${split.dir}`
     if (split.key !== subset) subsets[split.key] = subset
   }
+  addRequiredSplits(yaml, report)
+  if (task === 'pose') yaml.kpt_shape = [keypoints, 3]
   yaml.names = Object.fromEntries(names.map((name, i) => [i, name]))
   const manifest: YoloManifest = { version: 1, task }
   if (Object.keys(subsets).length > 0) manifest.subsets = subsets
@@ -107,6 +101,29 @@ export function exportYolo(
   yaml.concord = manifest
   files.set('data.yaml', encodeText(stringifyYaml(yaml)))
   return { files, report: report.build(), images }
+}
+
+/**
+ * Ultralytics refuses to train without both `train` and `val`. A missing one points at the
+ * folder of the other (or of the first split), as people do by hand for a dataset that has no
+ * validation images; the importer reads a folder named twice once, so no items are doubled.
+ */
+function addRequiredSplits(yaml: Record<string, unknown>, report: ReportBuilder): void {
+  const firstSplit = Object.entries(yaml).find(([key]) => key !== 'path')?.[1]
+  for (const [key, other] of [
+    ['val', 'train'],
+    ['train', 'val'],
+  ] as const) {
+    if (yaml[key] !== undefined) continue
+    const folder = yaml[other] ?? firstSplit
+    if (folder === undefined) continue
+    yaml[key] = folder
+    report.warn({
+      code: 'other',
+      message: `no ${key} subset: ${key} in data.yaml points at ${String(folder)}`,
+      file: 'data.yaml',
+    })
+  }
 }
 
 /** Labels in the dataset's order, then any that regions use without declaring. */
@@ -153,10 +170,10 @@ function safeRelative(path: string): string {
 
 function itemLines(
   item: InterchangeItem,
-  task: YoloTask,
+  options: Pick<LineContext, 'task' | 'keypoints' | 'report'>,
   classOf: Map<string, number>,
-  report: ReportBuilder,
 ): string[][] | undefined {
+  const { report } = options
   const { width, height } = item
   if (!width || !height) {
     if (item.regions.length === 0) return []
@@ -169,6 +186,7 @@ function itemLines(
     return undefined
   }
   if (item.tags.length > 0) report.lossy('tag', 'YOLO has no image tags', item.tags.length)
+  const ctx: LineContext = { ...options, width, height }
   const lines: string[][] = []
   for (const region of item.regions) {
     if (Object.keys(region.attributes).length > 0) {
@@ -178,91 +196,7 @@ function itemLines(
       report.lossy('attribute', 'YOLO training labels carry no score')
     }
     const cls = String(classOf.get(region.label)!)
-    for (const values of regionValues(region, task, width, height, report)) {
-      lines.push([cls, ...values])
-    }
+    for (const values of regionValues(region, ctx)) lines.push([cls, ...values])
   }
   return lines
-}
-
-/** The normalised values of one region for the task; several lines for a multi-part polygon. */
-function regionValues(
-  region: InterchangeRegion,
-  task: YoloTask,
-  width: number,
-  height: number,
-  report: ReportBuilder,
-): string[][] {
-  const box = (bounds: BboxGeometry): string[][] => {
-    const { box: clipped, clipped: changed } = clipBbox(bounds, width, height)
-    if (changed) report.count('clipped', 'box clipped to the image')
-    if (clipped.w <= 0 || clipped.h <= 0) {
-      report.count('skipped', 'region outside the image or without area not written')
-      return []
-    }
-    if (task === 'detect') return [formatBbox(clipped, width, height)]
-    const { x, y, w, h } = clipped
-    const corners: Pt[] = [
-      [x, y],
-      [x + w, y],
-      [x + w, y + h],
-      [x, y + h],
-    ]
-    return [formatPoints(corners, width, height)]
-  }
-  // TODO(#3): clip polygons to the image (Sutherland-Hodgman) instead of clamping vertices.
-  const quad = (points: Pt[]): string[][] => {
-    const inside = points.map(([x, y]): Pt => [clampTo(x, width), clampTo(y, height)])
-    if (inside.some(([x, y], i) => x !== points[i]![0] || y !== points[i]![1])) {
-      report.count('clipped', 'points clamped to the image')
-    }
-    return [formatPoints(inside, width, height)]
-  }
-  switch (region.kind) {
-    case 'bbox':
-      if (task !== 'detect') report.lossy('bbox', `written as 4 corners in a ${task} file`)
-      return box(region.geometry)
-    case 'rbox':
-      if (task === 'obb') return quad(rboxCorners(region.geometry))
-      if (task === 'segment') {
-        report.lossy('rbox', 'written as a 4-point polygon')
-        return quad(rboxCorners(region.geometry))
-      }
-      report.lossy('rbox', 'rotation dropped: written as the axis-aligned bounds in pixels')
-      return box(rboxBounds(region.geometry))
-    case 'polygon': {
-      const polygon = region.geometry
-      if (task !== 'segment') {
-        report.lossy('polygon', `written as its bounding box in a ${task} file`)
-        return box(declaredBox(region, boundsOfPoints(outerRings(polygon).flat())))
-      }
-      if (polygon.holes?.length) report.lossy('polygon', 'holes dropped')
-      if (polygon.parts?.length) report.lossy('polygon', 'parts written as separate objects')
-      return outerRings(polygon).flatMap((ring) => quad(ring))
-    }
-    case 'polyline':
-      if (task === 'segment') {
-        report.lossy('polyline', 'a line has no area in a segment file; not written')
-        return []
-      }
-      report.lossy('polyline', 'written as its bounding box')
-      return box(boundsOfPoints(region.geometry.points))
-    case 'mask':
-      if (task === 'segment') {
-        // TODO(#3): trace mask contours into polygons for segment exports.
-        report.lossy('mask', 'masks are not traced into polygons yet; not written')
-        return []
-      }
-      report.lossy('mask', 'written as its bounding box')
-      return box(declaredBox(region, rleBbox(region.geometry)))
-    case 'point':
-    case 'keypoints':
-      // TODO(#3): Ultralytics pose export (kpt_shape) for keypoints.
-      report.lossy(region.kind, `YOLO ${task} files carry no points; not written`)
-      return []
-  }
-}
-
-function clampTo(value: number, max: number): number {
-  return value < 0 ? 0 : value > max ? max : value
 }

@@ -20,9 +20,10 @@ import {
   type ClampCounter,
   type RawLine,
 } from './lines.ts'
+import { poseRegion, type KeypointShape } from './pose.ts'
 
 /** What a YOLO dataset was made for; decides how 4-point lines and export geometry are read. */
-export const YOLO_TASKS = ['detect', 'segment', 'obb'] as const
+export const YOLO_TASKS = ['detect', 'segment', 'obb', 'pose'] as const
 export type YoloTask = (typeof YOLO_TASKS)[number]
 
 export type YoloImportOptions = {
@@ -105,11 +106,15 @@ export function importYolo(
       options.sizeOf?.(entry.path)
     if (size && size.width > 0 && size.height > 0) sizes.set(file, size)
   }
+  const counter: ClampCounter = { clamped: 0 }
   const asked = chooseOption('task', options.task, [...YOLO_TASKS, 'auto'] as const, 'auto')
   const task = asked !== 'auto' ? asked : config.manifest?.task
   const quadsAreBoxes = task ? task === 'obb' : guessQuadsAreBoxes(images, parsed, sizes)
+  // kpt_shape makes every line a pose line, whatever else was asked: its values mean nothing
+  // read as a polygon. Asked for pose without one, each line says its own K (with visibility).
+  const pose = config.kptShape ?? (task === 'pose' ? 'infer' : undefined)
+  const read: ReadContext = { names, quadsAreBoxes, pose, counter, report }
 
-  const counter: ClampCounter = { clamped: 0 }
   const items: InterchangeItem[] = []
   const keys = new Set<string>()
   for (const [file, entry] of images) {
@@ -131,7 +136,7 @@ export function importYolo(
       })
     } else if (size) {
       for (const line of lines) {
-        item.regions.push(toRegion(line, names, size, quadsAreBoxes, counter, report))
+        item.regions.push(toRegion(line, size, read))
       }
     }
     if (!entry.present && !entry.label) {
@@ -324,17 +329,25 @@ function guessQuadsAreBoxes(
   return quads > 0
 }
 
+/** What every line of one import is read with. */
+type ReadContext = {
+  names: string[]
+  quadsAreBoxes: boolean
+  /** Pose lines: the dataset's `kpt_shape`, or `infer` K from each line; undefined otherwise. */
+  pose: KeypointShape | 'infer' | undefined
+  counter: ClampCounter
+  report: ReportBuilder
+}
+
 function toRegion(
   line: RawLine,
-  names: string[],
   size: { width: number; height: number },
-  quadsAreBoxes: boolean,
-  counter: ClampCounter,
-  report: ReportBuilder,
+  { names, quadsAreBoxes, pose, counter, report }: ReadContext,
 ): InterchangeRegion {
   const label = names[line.classIndex]!
   const n = line.values.length
   const base = { label, attributes: {}, sourceId: `${baseName(line.file)}:${line.line}` }
+  if (pose) return { ...base, ...poseRegion(line, size, pose, counter, report) }
   // An odd count past the geometry is a confidence, as Ultralytics writes with save_conf.
   const scored = n % 2 === 1
   const score = scored ? line.values[n - 1]! : undefined

@@ -3,6 +3,7 @@ import { decodeText } from '../common/json.ts'
 import { FormatError, type FileSet } from '../model.ts'
 import { baseName, dirName, extName, isImagePath, joinPath, normalizePath } from '../paths.ts'
 import { readManifest, type YoloManifest } from './manifest.ts'
+import { readKeypointShape, type KeypointShape } from './pose.ts'
 
 /** What the configuration files of a YOLO dataset say, whatever its layout. */
 export type YoloConfig = {
@@ -15,6 +16,8 @@ export type YoloConfig = {
   /** Files that are configuration, not labels (`train.txt`, `obj.names`, ...). */
   configFiles: Set<string>
   manifest: YoloManifest | undefined
+  /** Ultralytics' `kpt_shape`: present on pose datasets, whose lines carry keypoints. */
+  kptShape?: KeypointShape | undefined
 }
 
 const NAMES_FILES = ['obj.names', 'classes.txt', 'classes.names', 'coco.names']
@@ -132,15 +135,21 @@ export function readYoloConfig(files: FileSet): YoloConfig {
     const local = /^([a-zA-Z]:|\/|~)/.test(written) ? '' : written
     root = joinPath(dirName(yamlFile), local)
     if (root.startsWith('..') || (root !== '' && !dirs.has(root))) root = dirName(yamlFile)
-    for (const [key, value] of Object.entries(doc)) {
-      if (['path', 'names', 'nc', 'concord', 'download', 'kpt_shape', 'flip_idx'].includes(key)) {
-        continue
-      }
+    const kptShape = readKeypointShape(yamlFile, doc.kpt_shape)
+    const listed = new Map<string, string>()
+    for (const [key, value] of splitEntries(doc)) {
       const list = Array.isArray(value) ? value : [value]
       if (!list.every((v) => typeof v === 'string')) continue
-      for (const item of list) listSplit(key, root, item as string)
+      for (const item of list) {
+        // A val that names train's folder (Ultralytics wants a val, and a dataset without one
+        // points it at train) would read every image twice: the folder is read once, as train.
+        const target = resolve(present, root, item as string)
+        if (listed.has(target)) continue
+        listed.set(target, key)
+        listSplit(key, root, item as string)
+      }
     }
-    return { names, root, splits, configFiles, manifest }
+    return { names, root, splits, configFiles, manifest, kptShape }
   }
 
   const dataFile = paths.find((p) => extName(p).toLowerCase() === '.data')
@@ -173,6 +182,15 @@ export function readYoloConfig(files: FileSet): YoloConfig {
     }
   }
   return { names, root, splits, configFiles, manifest }
+}
+
+/** Keys of data.yaml that are not splits: Ultralytics' own and Concord's manifest. */
+const NOT_SPLITS = new Set(['path', 'names', 'nc', 'concord', 'download', 'kpt_shape', 'flip_idx'])
+
+/** The split entries of data.yaml, `train` first so that a folder named twice reads as train. */
+function splitEntries(doc: Record<string, unknown>): [string, unknown][] {
+  const entries = Object.entries(doc).filter(([key]) => !NOT_SPLITS.has(key))
+  return entries.sort(([a], [b]) => Number(b === 'train') - Number(a === 'train'))
 }
 
 function ancestors(path: string): string[] {

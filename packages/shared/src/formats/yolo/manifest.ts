@@ -17,7 +17,7 @@ import { normalizePath } from '../paths.ts'
  */
 export const yoloManifest = z.object({
   version: z.literal(1),
-  task: z.enum(['detect', 'segment', 'obb']).optional(),
+  task: z.enum(['detect', 'segment', 'obb', 'pose']).optional(),
   subsets: z.record(z.string(), z.string()).optional(),
   items: z.array(z.object({ image: z.string(), subset: z.string(), path: z.string() })).optional(),
 })

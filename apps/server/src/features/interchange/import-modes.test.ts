@@ -318,9 +318,12 @@ describe('exports that go back in', () => {
 describe('format options', () => {
   it('refuses an option value the format does not take, on import and export', async () => {
     const projectId = await newProject('options')
-    const exported = await t.request(`/api/projects/${projectId}/export?format=yolo&task=pose`, {
-      cookie: lead,
-    })
+    const exported = await t.request(
+      `/api/projects/${projectId}/export?format=yolo&task=classify`,
+      {
+        cookie: lead,
+      },
+    )
     expect(exported.status).toBe(400)
     expect((await exported.json()).error).toMatchObject({ code: 'invalid_format' })
     const voc = '<annotation><filename>a.jpg</filename></annotation>'

@@ -109,10 +109,10 @@ export function importYolo(
   const counter: ClampCounter = { clamped: 0 }
   const asked = chooseOption('task', options.task, [...YOLO_TASKS, 'auto'] as const, 'auto')
   const task = asked !== 'auto' ? asked : config.manifest?.task
-  const quadsAreBoxes = task ? task === 'obb' : guessQuadsAreBoxes(images, parsed, sizes)
   // kpt_shape makes every line a pose line, whatever else was asked: its values mean nothing
   // read as a polygon. Asked for pose without one, each line says its own K (with visibility).
   const pose = config.kptShape ?? (task === 'pose' ? 'infer' : undefined)
+  const quadsAreBoxes = !pose && (task ? task === 'obb' : guessQuadsAreBoxes(images, parsed, sizes))
   const read: ReadContext = { names, quadsAreBoxes, pose, counter, report }
 
   const items: InterchangeItem[] = []

@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { rboxCorners } from '../../geometry/index.ts'
 import type { InterchangeDataset, InterchangeItem } from '../model.ts'
-import { exportYolo, importYolo } from './index.ts'
+import { exportYolo, importYolo, type YoloTask } from './index.ts'
 
 /** Property tests run a hundred cases each; a loaded 2-core CI box needs more than 5 s. */
 const PROPERTY_OPTIONS = { timeout: 30_000 }
@@ -12,7 +12,7 @@ const IMAGE = new Uint8Array([0xff, 0xd8])
 describe('exportYolo then importYolo', PROPERTY_OPTIONS, () => {
   const W = 640
   const H = 360
-  const roundTrip = (source: InterchangeDataset, task: 'detect' | 'segment' | 'obb') => {
+  const roundTrip = (source: InterchangeDataset, task: YoloTask) => {
     const { files, images } = exportYolo(source, { task })
     for (const path of images.values()) files.set(path, IMAGE)
     return importYolo(files, { sizeOf: () => ({ width: W, height: H }) }).dataset
@@ -117,6 +117,44 @@ describe('exportYolo then importYolo', PROPERTY_OPTIONS, () => {
           rboxCorners(regions[i]!.geometry).forEach(([x, y], j) => {
             expect(Math.abs(got[j]![0] - x) / W).toBeLessThanOrEqual(2e-6)
             expect(Math.abs(got[j]![1] - y) / H).toBeLessThanOrEqual(2e-6)
+          })
+        })
+      }),
+    )
+  })
+
+  it('gives the same keypoints and visibility back within 6 decimals (pose)', () => {
+    const keypoint = fc.record({
+      x: fc.double({ min: 0, max: W, noNaN: true }),
+      y: fc.double({ min: 0, max: H, noNaN: true }),
+      v: fc.constantFrom(0 as const, 1 as const, 2 as const),
+    })
+    // Every region has a labelled first point: one with none is not written, by design.
+    const labelled = keypoint.map((p) => ({ ...p, v: p.v === 0 ? (2 as const) : p.v }))
+    const skeleton = fc.tuple(labelled, fc.array(keypoint, { maxLength: 16 }))
+    const region = fc.record({ label, points: skeleton.map(([first, rest]) => [first, ...rest]) })
+    fc.assert(
+      fc.property(fc.array(region, { maxLength: 4 }), (drawn) => {
+        const regions = drawn.map(({ label, points }) => ({
+          kind: 'keypoints' as const,
+          label,
+          attributes: {},
+          geometry: { points },
+        }))
+        const k = Math.max(0, ...regions.map((r) => r.geometry.points.length))
+        const back = roundTrip(sized(regions), 'pose').items[0]!.regions
+        expect(back).toHaveLength(regions.length)
+        back.forEach((region, i) => {
+          expect(region.kind).toBe('keypoints')
+          expect(region.label).toBe(regions[i]!.label)
+          const got = (region.geometry as (typeof regions)[number]['geometry']).points
+          expect(got).toHaveLength(k)
+          got.forEach((p, j) => {
+            const want = regions[i]!.geometry.points[j] ?? { x: 0, y: 0, v: 0 }
+            expect(p.v).toBe(want.v)
+            if (want.v === 0) return expect([p.x, p.y]).toEqual([0, 0])
+            expect(Math.abs(p.x - want.x) / W).toBeLessThanOrEqual(5e-7 + 1e-12)
+            expect(Math.abs(p.y - want.y) / H).toBeLessThanOrEqual(5e-7 + 1e-12)
           })
         })
       }),

@@ -1,14 +1,38 @@
 import type { BboxGeometry } from '../../domain/region.ts'
-import { boundsOfPoints, clipBbox, outerRings, rboxBounds, rleBbox } from '../../geometry/index.ts'
+import {
+  boundsOfPoints,
+  clipBbox,
+  outerRings,
+  rasterizePolygon,
+  rboxBounds,
+  rleBbox,
+  type Rle,
+} from '../../geometry/index.ts'
 import { encodeText } from '../common/json.ts'
 import { ReportBuilder } from '../common/report.ts'
-import type { ConversionReport, FileSet, InterchangeDataset, InterchangeRegion } from '../model.ts'
+import type {
+  ConversionReport,
+  FileSet,
+  InterchangeDataset,
+  InterchangeItem,
+  InterchangeRegion,
+} from '../model.ts'
 import { NameAllocator, baseName, extName, stripExt } from '../paths.ts'
 import { VOC_CONVENTIONS, type VocConvention } from './import.ts'
 import { buildXml, formatCoordinate, type XmlNode } from './xml.ts'
 import { chooseOption } from '../common/options.ts'
+import { paintIndex, VOID_INDEX, writeIndexPng } from './segmentation.ts'
 
-export type VocExportOptions = { convention?: VocConvention }
+/**
+ * Whether to write `SegmentationObject/<id>.png`: `auto` (the default) does when the dataset
+ * holds a mask, since VOC has no other place for one; `true` also rasterises polygons.
+ */
+export const VOC_SEGMENTATION = ['auto', 'true', 'false'] as const
+
+export type VocExportOptions = {
+  convention?: VocConvention
+  segmentation?: boolean | (typeof VOC_SEGMENTATION)[number]
+}
 
 export type VocExportResult = {
   files: FileSet
@@ -24,7 +48,10 @@ const NATIVE = ['pose', 'truncated', 'difficult', 'occluded'] as const
  * Writes a VOCdevkit tree: `Annotations/<id>.xml` per item, `ImageSets/Main/<subset>.txt` per
  * named subset. VOC is flat, so ids are the image's base name, made unique with `_2`, `_3`
  * when names repeat across folders or subsets. Boxes are clipped to the image when its size is
- * known; rotated boxes, polygons, lines and masks become their bounds (reported as lossy).
+ * known; rotated boxes, polygons, lines and masks become their bounds (reported as lossy). With
+ * segmentation, each object's mask (or rasterised polygon) goes to a palette PNG in
+ * `SegmentationObject/` at the object's index; a mask grouped with a box of its label is that
+ * box's object, as the importer reads it.
  */
 export function exportVoc(
   dataset: InterchangeDataset,
@@ -32,6 +59,7 @@ export function exportVoc(
 ): VocExportResult {
   const convention = chooseOption('convention', options.convention, VOC_CONVENTIONS, 'one-based')
   const offset = convention === 'one-based' ? 1 : 0
+  const segmentation = chooseSegmentation(options.segmentation, dataset)
   const report = new ReportBuilder()
   const files: FileSet = new Map()
   const images = new Map<string, string>()
@@ -53,7 +81,15 @@ export function exportVoc(
     if (item.tags.length > 0) report.lossy('tag', 'VOC has no image tags', item.tags.length)
 
     const objects: XmlNode[] = []
+    const instances: (Rle | undefined)[] = []
+    const boxOf = boxesByGroup(item.regions)
     for (const region of item.regions) {
+      const owner = region.kind === 'mask' ? boxOf.get(groupKey(region)) : undefined
+      if (region.kind === 'mask' && owner !== undefined) {
+        if (segmentation) instances[owner] = fittingMask(region.geometry, item, report)
+        else report.lossy('mask', 'object masks need segmentation; left out')
+        continue
+      }
       const bounds = regionBounds(region, report)
       if (!bounds) continue
       const { box, clipped } =
@@ -61,15 +97,18 @@ export function exportVoc(
           ? clipBbox(bounds, item.width, item.height)
           : { box: bounds, clipped: false }
       if (clipped) report.count('clipped', 'box clipped to the image')
+      if (segmentation) instances[objects.length] = instanceOf(region, item, report)
       objects.push(objectXml(region, box, offset, report))
     }
+    const segmented = segmentation && instances.some((m) => m !== undefined)
+    if (segmented) files.set(`SegmentationObject/${id}.png`, instancePng(instances, item, report))
     const annotation: XmlNode = {
       folder: 'JPEGImages',
       filename: `${id}${ext}`,
       ...(item.width && item.height
         ? { size: { width: item.width, height: item.height, depth: 3 } }
         : {}),
-      segmented: 0,
+      segmented: segmented ? 1 : 0,
       object: objects,
     }
     files.set(`Annotations/${id}.xml`, encodeText(buildXml({ annotation })))
@@ -78,6 +117,65 @@ export function exportVoc(
     files.set(`ImageSets/Main/${list}.txt`, encodeText(members.map((id) => `${id}\n`).join('')))
   }
   return { files, report: report.build(), images }
+}
+
+function chooseSegmentation(value: VocExportOptions['segmentation'], dataset: InterchangeDataset) {
+  const text = typeof value === 'boolean' ? String(value) : value
+  const choice = chooseOption('segmentation', text, VOC_SEGMENTATION, 'auto')
+  if (choice !== 'auto') return choice === 'true'
+  return dataset.items.some((item) => item.regions.some((r) => r.kind === 'mask'))
+}
+
+function groupKey(region: InterchangeRegion): string | undefined {
+  return region.group == null ? undefined : `${String(region.group)}\u0000${region.label}`
+}
+
+/** Object number (0-based) of each grouped box, by group and label, as the export numbers them. */
+function boxesByGroup(regions: InterchangeRegion[]): Map<string | undefined, number> {
+  const grouped = new Set<string>()
+  for (const region of regions) {
+    const key = groupKey(region)
+    if (region.kind === 'bbox' && key !== undefined) grouped.add(key)
+  }
+  const boxes = new Map<string | undefined, number>()
+  let object = 0
+  for (const region of regions) {
+    // Only regions written as objects count: points are not, nor masks a box owns.
+    const key = groupKey(region)
+    if (region.kind === 'point' || region.kind === 'keypoints') continue
+    if (region.kind === 'mask' && key !== undefined && grouped.has(key)) continue
+    if (region.kind === 'bbox' && key !== undefined && !boxes.has(key)) boxes.set(key, object)
+    object++
+  }
+  return boxes
+}
+
+/** The pixels of a region's object, for regions that have any inside them. */
+function instanceOf(region: InterchangeRegion, item: InterchangeItem, report: ReportBuilder) {
+  if (region.kind === 'mask') return fittingMask(region.geometry, item, report)
+  if (region.kind !== 'polygon' || !item.width || !item.height) return undefined
+  return rasterizePolygon(region.geometry, item.width, item.height)
+}
+
+function fittingMask(mask: Rle, item: InterchangeItem, report: ReportBuilder) {
+  if (mask.width === item.width && mask.height === item.height) return mask
+  report.lossy('mask', 'a mask of another size than its image is not written')
+  return undefined
+}
+
+function instancePng(
+  instances: (Rle | undefined)[],
+  item: InterchangeItem,
+  report: ReportBuilder,
+): Uint8Array {
+  if (instances.length >= VOID_INDEX) {
+    report.lossy('mask', `VOC indexes at most ${VOID_INDEX - 1} objects; later masks not written`)
+    instances = instances.slice(0, VOID_INDEX - 1)
+  }
+  const { image, overlap } = paintIndex(item.width!, item.height!, instances)
+  if (overlap > 0)
+    report.lossy('mask', 'VOC objects cannot overlap; later objects take shared pixels')
+  return writeIndexPng(image)
 }
 
 function regionBounds(region: InterchangeRegion, report: ReportBuilder): BboxGeometry | undefined {

@@ -20,6 +20,12 @@ import {
 } from '../paths.ts'
 import { childOf, childrenOf, parseXml, scalarOf, textOf, type XmlNode } from './xml.ts'
 import { chooseOption } from '../common/options.ts'
+import {
+  findSegmentation,
+  instanceMasks,
+  reportUnusedSegmentation,
+  segmentationPngs,
+} from './read-segmentation.ts'
 
 /**
  * How VOC coordinates map to pixels.
@@ -52,7 +58,8 @@ const FLAGS = new Set(['truncated', 'difficult', 'occluded'])
  * `ImageSets/Main/<subset>.txt`). The item is named after the XML file (`000001.xml` is image
  * `000001`), as the VOC devkit and the training tools that read it do; when `<filename>` says
  * otherwise the report warns. The extension comes from the image in `JPEGImages/`, else from
- * `<filename>`, else `.jpg`.
+ * `<filename>`, else `.jpg`. A `SegmentationObject/<id>.png` beside `Annotations/` adds each
+ * object's instance mask as a mask region after its box, both given the object's number as group.
  */
 export function importVoc(
   input: FileSet,
@@ -72,8 +79,10 @@ export function importVoc(
     labels.push({ name })
   }
   const imagesByStem = new Map<string, string>()
+  const segmentation = segmentationPngs(files)
   for (const path of files.keys()) {
-    if (isImagePath(path)) imagesByStem.set(stripExt(path).toLowerCase(), path)
+    if (isImagePath(path) && !segmentation.all.has(path))
+      imagesByStem.set(stripExt(path).toLowerCase(), path)
   }
 
   const items = new Map<string, InterchangeItem>()
@@ -89,7 +98,6 @@ export function importVoc(
     return { item, image }
   }
 
-  // TODO(#3): read SegmentationObject/SegmentationClass PNGs as masks; only XML is read now.
   const xmlFiles = [...files.keys()].filter((p) => extName(p).toLowerCase() === '.xml').sort()
   for (const file of xmlFiles) {
     const doc = parseXml(file, decodeText(files.get(file)!), ['object', 'part', 'attribute'])
@@ -118,15 +126,41 @@ export function importVoc(
     else if (item.width === undefined)
       report.count('missing-size', 'no <size> and no size from the caller')
 
-    childrenOf(annotation, 'object').forEach((object, index) => {
+    const root = inDevkit ? dirName(dirName(file)) : dirName(file)
+    const objects = childrenOf(annotation, 'object')
+    const masks = instanceMasks(
+      files,
+      findSegmentation(segmentation, root, id),
+      item,
+      objects.length,
+      report,
+    )
+    if (!masks && findSegmentation(segmentation, root, id, 'class'))
+      report.count('skipped', 'SegmentationClass without SegmentationObject is not imported', file)
+    objects.forEach((object, index) => {
       const where = `annotation/object[${index}]`
       const regions = readObject(file, where, object, index + 1, oneBased)
+      const mask = masks?.get(index + 1)
+      if (mask && regions[0]) {
+        const { label } = regions[0]
+        regions[0].group = index + 1
+        regions.splice(1, 0, {
+          kind: 'mask',
+          label,
+          attributes: {},
+          group: index + 1,
+          sourceId: index + 1,
+          geometry: mask,
+        })
+      }
       for (const region of regions) {
         useLabel(region.label)
         item.regions.push(region)
       }
     })
   }
+
+  reportUnusedSegmentation(segmentation, report)
 
   // Images present or listed without an annotation are items with no regions.
   const covered = new Set([...items.values()].map((item) => stripExt(baseName(item.path))))

@@ -17,7 +17,7 @@ describe('format options', () => {
     expect(() => importVoc(new Map(), { convention: '1-based' as never })).toThrow(
       /convention: "1-based" is not one of "one-based", "zero-based-continuous"/,
     )
-    expect(() => exportYolo(empty, { task: 'pose' as never })).toThrow(FormatError)
+    expect(() => exportYolo(empty, { task: 'classify' as never })).toThrow(FormatError)
     expect(() => exportCoco(empty, { crowd: 'drop' as never })).toThrow(/crowd/)
   })
 })

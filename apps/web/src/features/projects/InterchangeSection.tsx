@@ -43,6 +43,7 @@ export const INTERCHANGE_FORMATS: FormatChoice[] = [
           { value: 'detect', name: 'detect (boxes)' },
           { value: 'segment', name: 'segment (polygons)' },
           { value: 'obb', name: 'obb (rotated boxes)' },
+          { value: 'pose', name: 'pose (keypoints)' },
         ],
       },
     ],

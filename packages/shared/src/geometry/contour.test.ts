@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { simplifyCollinear, traceMask } from './contour.ts'
+import { simplifyCollinear, simplifyRing, traceMask } from './contour.ts'
 import { ringArea, type Point } from './polygon.ts'
 import { rasterizePolygon } from './raster.ts'
 import { rleArea, rleFromBinary, rleIou } from './rle.ts'
@@ -114,3 +114,51 @@ describe('simplifyCollinear', () => {
     ])
   })
 })
+
+describe('simplifyRing', () => {
+  const circle = (r: number, c: number, n: number): Point[] =>
+    Array.from({ length: n }, (_, i): Point => {
+      const a = (2 * Math.PI * i) / n
+      return [c + r * Math.cos(a), c + r * Math.sin(a)]
+    })
+
+  it('cuts a traced circle to under half its vertices, covering the same pixels', () => {
+    const mask = rasterizePolygon({ points: circle(240, 250, 720) }, 500, 500)
+    const [exact] = traceMask(mask)
+    const [simple] = traceMask(mask, { tolerance: 0.5 })
+    expect(simple!.outer.length).toBeLessThan(exact!.outer.length / 2)
+    const back = rasterizePolygon({ points: simple!.outer }, 500, 500)
+    expect(rleIou(back, mask)).toBeGreaterThanOrEqual(0.99)
+  })
+
+  it('keeps every dropped vertex within the tolerance of the kept outline', () => {
+    const ring = fc.array(
+      fc.tuple(
+        fc.double({ min: 0, max: 50, noNaN: true }),
+        fc.double({ min: 0, max: 50, noNaN: true }),
+      ),
+      { minLength: 4, maxLength: 30 },
+    )
+    fc.assert(
+      fc.property(ring, fc.double({ min: 0.1, max: 5, noNaN: true }), (points, tolerance) => {
+        const kept = simplifyRing(points as Point[], tolerance)
+        expect(kept.length).toBeGreaterThanOrEqual(3)
+        for (const p of points) {
+          const near = kept.some((a, i) => {
+            const b = kept[(i + 1) % kept.length]!
+            return segmentDistance(p, a, b) <= tolerance + 1e-9
+          })
+          expect(near).toBe(true)
+        }
+      }),
+    )
+  })
+})
+
+function segmentDistance(p: Point, a: Point, b: Point): number {
+  const dx = b[0] - a[0]
+  const dy = b[1] - a[1]
+  const l2 = dx * dx + dy * dy
+  const t = l2 === 0 ? 0 : Math.max(0, Math.min(1, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / l2))
+  return Math.hypot(p[0] - a[0] - t * dx, p[1] - a[1] - t * dy)
+}

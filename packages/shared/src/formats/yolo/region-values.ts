@@ -141,12 +141,18 @@ function obbCorners(corners: Point[], ctx: LineContext): string[][] {
 }
 
 /**
+ * How far a traced mask outline may be simplified, in mask pixels: half a pixel keeps the
+ * outline between the pixel centres inside and outside, and halves the vertices of a curve.
+ */
+const MASK_TRACE_TOLERANCE = 0.5
+
+/**
  * A mask traced into one polygon per connected piece. Holes cannot be written (YOLO has one
  * ring per line), so they are counted as lossy. A mask stored at another size than the image
  * is scaled to it.
  */
 function maskRings(mask: MaskGeometry, ctx: LineContext): string[][] {
-  const pieces = traceMask(mask)
+  const pieces = traceMask(mask, { tolerance: MASK_TRACE_TOLERANCE })
   if (pieces.length === 0) {
     ctx.report.count('skipped', 'empty mask not written')
     return []

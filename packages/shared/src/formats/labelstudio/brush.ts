@@ -1,5 +1,9 @@
 import { decodeBinary, encodeBinary } from '@thi.ng/rle-pack'
 import { rleFromBinary, rleToBinary, type Rle } from '../../geometry/index.ts'
+import { parseWithSchema } from '../common/json.ts'
+import type { ReportBuilder } from '../common/report.ts'
+import { FormatError } from '../model.ts'
+import { lsBrushValue, type LsResult } from './schema.ts'
 
 /**
  * Label Studio's brush masks. `value.rle` is the RGBA image of the brush layer (`width * height * 4`
@@ -65,4 +69,34 @@ export function encodeBrushRle(mask: Rle): number[] {
     }
   }
   return Array.from(encodeBinary(rgba, rgba.length))
+}
+
+/** Reads a brush result as a mask the size of the image it was drawn on (`original_width/height`). */
+export function readBrush(
+  r: LsResult,
+  at: string,
+  size: { width: number; height: number },
+  report: ReportBuilder,
+  file: string,
+) {
+  const v = parseWithSchema(file, lsBrushValue, r.value, `${at}.value`)
+  if (v.format !== 'rle') {
+    report.warn({
+      code: 'skipped',
+      message: `brush format ${JSON.stringify(v.format ?? null)} is not read; only "rle" is`,
+      file,
+      path: `${at}.value.format`,
+    })
+    return undefined
+  }
+  if (!v.rle) throw new FormatError(file, `${at}.value.rle`, 'brush in "rle" format without rle')
+  if (!Number.isInteger(size.width) || !Number.isInteger(size.height))
+    throw new FormatError(file, at, 'brush on an image whose size is not whole pixels')
+  try {
+    return { kind: 'mask' as const, geometry: decodeBrushRle(v.rle, size.width, size.height) }
+  } catch (error) {
+    if (error instanceof BrushRleError)
+      throw new FormatError(file, `${at}.value.rle`, error.message)
+    throw error
+  }
 }

@@ -11,7 +11,7 @@ import type {
   InterchangeRegion,
 } from '../model.ts'
 import { FormatError } from '../model.ts'
-import { BrushRleError, decodeBrushRle } from './brush.ts'
+import { readBrush } from './brush.ts'
 import { ellipseToPolygon } from './ellipse.ts'
 import {
   applyKeypointNames,
@@ -21,7 +21,6 @@ import {
 } from './keypoints.ts'
 import {
   lsAnnotationSchema,
-  lsBrushValue,
   lsEllipseValue,
   lsKeypointValue,
   lsPolygonValue,
@@ -292,36 +291,6 @@ function readShape(
   if (r.type.startsWith('brush')) return readBrush(r, at, size, report, file)
   const v = parseWithSchema(file, lsKeypointValue, r.value, `${at}.value`)
   return { kind: 'point' as const, geometry: { x: v.x * sx, y: v.y * sy } }
-}
-
-/** A brush as a mask the size of the image it was drawn on (`original_width/height`). */
-function readBrush(
-  r: LsResult,
-  at: string,
-  size: { width: number; height: number },
-  report: ReportBuilder,
-  file: string,
-) {
-  const v = parseWithSchema(file, lsBrushValue, r.value, `${at}.value`)
-  if (v.format !== 'rle') {
-    report.warn({
-      code: 'skipped',
-      message: `brush format ${JSON.stringify(v.format ?? null)} is not read; only "rle" is`,
-      file,
-      path: `${at}.value.format`,
-    })
-    return undefined
-  }
-  if (!v.rle) throw new FormatError(file, `${at}.value.rle`, 'brush in "rle" format without rle')
-  if (!Number.isInteger(size.width) || !Number.isInteger(size.height))
-    throw new FormatError(file, at, 'brush on an image whose size is not whole pixels')
-  try {
-    return { kind: 'mask' as const, geometry: decodeBrushRle(v.rle, size.width, size.height) }
-  } catch (error) {
-    if (error instanceof BrushRleError)
-      throw new FormatError(file, `${at}.value.rle`, error.message)
-    throw error
-  }
 }
 
 function keypointEntry(r: LsResult, region: InterchangeRegion): KeypointEntry {

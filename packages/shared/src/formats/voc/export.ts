@@ -119,8 +119,10 @@ export function exportVoc(
   return { files, report: report.build(), images }
 }
 
-function chooseSegmentation(value: VocExportOptions['segmentation'], dataset: InterchangeDataset) {
-  const text = typeof value === 'boolean' ? String(value) : value
+function chooseSegmentation(value: unknown, dataset: InterchangeDataset) {
+  // Options arrive from query strings, which say 1 and 0 as often as true and false.
+  const aliases: Record<string, string> = { '1': 'true', '0': 'false' }
+  const text = typeof value === 'boolean' ? String(value) : (aliases[String(value)] ?? value)
   const choice = chooseOption('segmentation', text, VOC_SEGMENTATION, 'auto')
   if (choice !== 'auto') return choice === 'true'
   return dataset.items.some((item) => item.regions.some((r) => r.kind === 'mask'))

@@ -93,6 +93,8 @@ export function exportYolo(
     if (split.key !== subset) subsets[split.key] = subset
   }
   addRequiredSplits(yaml, report)
+  // TODO(#3): label keypoint names and skeletons are not written, so a pose round trip loses
+  // them; flip_idx could be derived from left_/right_ name pairs so training can flip images.
   if (task === 'pose') yaml.kpt_shape = [keypoints, 3]
   yaml.names = Object.fromEntries(names.map((name, i) => [i, name]))
   const manifest: YoloManifest = { version: 1, task }

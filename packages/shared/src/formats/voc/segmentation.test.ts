@@ -1,6 +1,15 @@
+import { readdirSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { decode, encode } from 'fast-png'
 import { describe, expect, it } from 'vitest'
-import { rasterizePolygon, rleFromBinary, rleToBinary, type Rle } from '../../geometry/index.ts'
+import {
+  rasterizePolygon,
+  rleArea,
+  rleFromBinary,
+  rleToBinary,
+  type Rle,
+} from '../../geometry/index.ts'
 import { FormatError, type FileSet, type InterchangeDataset } from '../model.ts'
 import { exportVoc, importVoc } from './index.ts'
 import { vocColormap } from './segmentation.ts'
@@ -229,5 +238,37 @@ describe('VOC segmentation export', () => {
 
   it('refuses a misspelt segmentation option', () => {
     expect(() => exportVoc(dataset(), { segmentation: 'yes' as never })).toThrow(/segmentation/)
+  })
+})
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../..')
+const voc1 = path.resolve(repoRoot, '../shared/data/datumaro/tests/assets/voc_dataset/voc_dataset1')
+
+describe('VOC segmentation of datumaro voc_dataset1', () => {
+  const files: FileSet = new Map()
+  for (const entry of readdirSync(voc1, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue
+    const full = path.join(entry.parentPath, entry.name)
+    files.set(path.relative(voc1, full).split(path.sep).join('/'), readFileSync(full))
+  }
+
+  it('reads its RGB object PNG, all dark red, as a mask of the whole image for the first object', () => {
+    const png = decode(files.get('SegmentationObject/2007_000001.png')!)
+    const item = importVoc(files).dataset.items.find((i) => i.path === '2007_000001.jpg')!
+    const masks = item.regions.filter((r) => r.kind === 'mask')
+    expect(masks.map((m) => m.label)).toEqual(['cat'])
+    expect(rleArea(masks[0]!.geometry as Rle)).toBe(png.width * png.height)
+  })
+
+  it('gives the same regions back through an export with segmentation', () => {
+    const { dataset } = importVoc(files)
+    const back = importVoc(exportVoc(dataset, { segmentation: true }).files).dataset
+    const shapes = (d: InterchangeDataset) =>
+      d.items.flatMap((i) => i.regions.map((r) => [r.kind, r.label, r.geometry]))
+    expect(shapes(back)).toEqual(shapes(dataset))
+    // The export writes parts as objects of their own (VOC export has no <part> yet); the cat's
+    // box and mask stay one object.
+    const cat = back.items.flatMap((i) => i.regions).filter((r) => r.label === 'cat')
+    expect(cat.map((r) => r.group)).toEqual([1, 1])
   })
 })

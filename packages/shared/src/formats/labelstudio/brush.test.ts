@@ -60,6 +60,16 @@ describe('Label Studio brush packing', () => {
       expect(decodeBrushRle(encodeBrushRle(mask), 200, 100)).toEqual(mask)
   })
 
+  it('gives back masks whose last run is one pixel either side of a full 16-bit run', () => {
+    // 16384 pixels are 65536 bytes, the longest run one packing group holds.
+    for (const tail of [16383, 16384, 16385, 32768, 32769]) {
+      const bits = new Uint8Array(3 + tail)
+      bits.fill(1, 0, 3)
+      const mask = rleFromBinary(bits, 1, bits.length)
+      expect(decodeBrushRle(encodeBrushRle(mask), 1, bits.length)).toEqual(mask)
+    }
+  })
+
   it('refuses a packing for an image of another size before unpacking it', () => {
     const packed = encodeBrushRle({ width: 2, height: 2, counts: [1, 3] })
     expect(() => decodeBrushRle(packed, 3, 2)).toThrow(/holds 16 bytes.*3x2.*needs 24/)

@@ -68,6 +68,8 @@ export function encodeBrushRle(mask: Rle): number[] {
         rgba.fill(255, (y * width + x) * CHANNELS, (y * width + x + 1) * CHANNELS)
     }
   }
+  // @thi.ng/rle-pack 3.2 mis-packs a final run of 65536k + 1 equal bytes; runs here are whole
+  // pixels of four equal bytes, so they never have that length.
   return Array.from(encodeBinary(rgba, rgba.length))
 }
 

@@ -58,6 +58,14 @@ export const projects = pgTable('projects', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
   createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
+  /**
+   * Dataset-level blocks an import carried that Concord does not edit (COCO `info` and
+   * `licenses`), by format, written back by exports of that format.
+   */
+  interchange: jsonb('interchange')
+    .$type<Record<string, unknown>>()
+    .notNull()
+    .default(sql`'{}'::jsonb`),
   createdAt: createdAt(),
 })
 
@@ -86,7 +94,10 @@ export const labels = pgTable(
     name: text('name').notNull(),
     color: text('color').notNull(),
     hotkey: integer('hotkey'),
-    kinds: jsonb('kinds').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    kinds: jsonb('kinds')
+      .$type<string[]>()
+      .notNull()
+      .default(sql`'[]'::jsonb`),
     position: integer('position').notNull(),
     createdAt: createdAt(),
   },
@@ -115,6 +126,14 @@ export const assets = pgTable(
     displayMediaType: text('display_media_type'),
     /** A JPEG at most 256 px on its long side, made at upload. */
     thumbnailBlobHash: text('thumbnail_blob_hash'),
+    /**
+     * Item fields an import carried that Concord does not edit (COCO `license`, `coco_url`,
+     * `date_captured`...), by format, written back by exports of that format.
+     */
+    interchange: jsonb('interchange')
+      .$type<Record<string, unknown>>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('assets_project_file_idx').on(t.projectId, t.fileName)],
@@ -133,7 +152,17 @@ export const documents = pgTable('documents', {
   snapshot: bytea('snapshot'),
   snapshotSeq: bigint('snapshot_seq', { mode: 'number' }).notNull().default(0),
   /** Label ids of the whole-asset tags, projected from the document like its regions. */
-  tags: jsonb('tags').$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+  tags: jsonb('tags')
+    .$type<string[]>()
+    .notNull()
+    .default(sql`'[]'::jsonb`),
+  /**
+   * Bulk writes (imports) whose log entries are not yet in `regions`: each adds one in the
+   * transaction that writes its entries and takes one off in the one that projects them; a full
+   * projection of the document sets it to 0. Documents still above 0 at start-up are projected
+   * again from their stored state.
+   */
+  pendingProjections: integer('pending_projections').notNull().default(0),
   createdAt: createdAt(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 })

@@ -11,7 +11,16 @@ import { resolveDocumentAccess, type SyncUser } from './access.ts'
 import { Connection, MAX_MESSAGE_BYTES } from './connection.ts'
 import type { DocumentStore } from './document-store.ts'
 import type { LiveDocument } from './live-document.ts'
-import { appendToUnloaded, describeDocument, describeDocuments } from './persistence.ts'
+import { writeMany } from './bulk-write.ts'
+import {
+  decodeSnapshot,
+  describeDocument,
+  describeDocuments,
+  listPendingProjections,
+  loadStoredDocument,
+  writeRegions,
+} from './persistence.ts'
+import { ProjectionQueue } from './projection-queue.ts'
 import { DocumentRegistry } from './registry.ts'
 
 export type { SyncUser } from './access.ts'
@@ -42,6 +51,8 @@ export type SyncServer = {
 const SYNC_PREFIX = '/sync/'
 /** Sockets that miss a ping for this long are dropped, so dead clients do not hold documents. */
 const PING_INTERVAL_MS = 30_000
+/** Documents re-projected per step when recovering from a crash. */
+const RECOVER_CHUNK = 100
 
 /**
  * The real-time half of the server: y-websocket on `/sync/<document>`, with each document loaded
@@ -51,6 +62,7 @@ const PING_INTERVAL_MS = 30_000
 export function createSyncServer(options: SyncServerOptions): SyncServer {
   const { database, logger } = options
   const registry = new DocumentRegistry(database, logger)
+  const projections = new ProjectionQueue(logger)
   // Our own size check closes with 4413; ws's limit is only the hard stop above it.
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES * 2 })
   /** Each open connection with what it was opened with, to check again while it lasts. */
@@ -159,47 +171,35 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     }
   }
 
-  /** Documents per transaction of a bulk append: bounded so one transaction stays short. */
-  const APPEND_CHUNK = 500
-
-  const appendMany: DocumentStore['appendMany'] = async (edits) => {
-    const infos = await describeDocuments(
-      database.db,
-      edits.map((e) => e.name),
-    )
-    const unknown = edits.find((e) => !infos.has(e.name))
-    if (unknown) throw new AppError('not_found', `No such document: ${unknown.name}`)
-    const adds = new Map(edits.map((e) => [e.name, e.add]))
-    const written = await registry.writeUnloaded([...adds.keys()], async (names) => {
-      for (let i = 0; i < names.length; i += APPEND_CHUNK) {
-        const entries = names.slice(i, i + APPEND_CHUNK).map((name) => {
-          // A given guid spares the random uuid a new Y.Doc would draw, a cost at thousands.
-          const scratch = new Y.Doc({ guid: name })
-          scratch.transact(() => adds.get(name)?.(scratch), 'server')
-          const entry = {
-            info: infos.get(name)!,
-            update: Y.encodeStateAsUpdate(scratch),
-            regions: readRegions(scratch),
-            tags: readTags(scratch),
-          }
-          scratch.destroy()
-          return entry
+  // Bulk writes left unprojected by a crash are projected again from their stored state.
+  projections.run(async () => {
+    const pending = await listPendingProjections(database.db)
+    for (let i = 0; i < pending.length; i += RECOVER_CHUNK) {
+      await reprojectStored(pending.slice(i, i + RECOVER_CHUNK))
+    }
+    if (pending.length > 0) logger.info({ documents: pending.length }, 'pending projections redone')
+  })
+  const reprojectStored = async (names: string[]) => {
+    const infos = await describeDocuments(database.db, names)
+    // A document loaded meanwhile projects everything it read by itself.
+    await registry.writeUnloaded(names, async (unloaded) => {
+      for (const name of unloaded) {
+        const info = infos.get(name)
+        if (!info) continue
+        const stored = await loadStoredDocument(database.db, name)
+        const doc = new Y.Doc({ guid: name })
+        doc.transact(() => {
+          if (stored.snapshot) Y.applyUpdate(doc, decodeSnapshot(stored.snapshot))
+          for (const entry of stored.entries) Y.applyUpdate(doc, entry.update)
         })
-        await appendToUnloaded(database.db, entries)
+        await writeRegions(database.db, info, readRegions(doc), readTags(doc))
+        doc.destroy()
       }
     })
-    const done = new Set(written)
-    for (const [name, add] of adds) {
-      if (done.has(name)) continue
-      await withDocument(name, async (live) => {
-        live.doc.transact(() => add(live.doc), 'server')
-        await live.flush()
-      })
-    }
   }
 
   const documents: DocumentStore = {
-    appendMany,
+    writeMany: (names, run) => writeMany({ database, registry, projections }, names, run),
     transact: (name, fn) =>
       withDocument(name, async (live) => {
         live.doc.transact(() => fn(live.doc), 'server')
@@ -209,8 +209,13 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
     flush: async (name) => {
       const all = await registry.loaded(name)
       await Promise.all(all.map((live) => live.flush()))
+      await projections.idle()
     },
-    close: () => registry.closeAll(),
+    projected: () => projections.idle(),
+    close: async () => {
+      await projections.idle()
+      await registry.closeAll()
+    },
   }
 
   return {
@@ -233,6 +238,7 @@ export function createSyncServer(options: SyncServerOptions): SyncServer {
       closing = true
       clearInterval(pinger)
       for (const connection of [...connections.keys()]) connection.close('serverShutdown')
+      await projections.idle()
       await registry.closeAll()
       wss.close()
     },

@@ -42,6 +42,8 @@ export const COMPACT_AFTER_ENTRIES = 500
 export const COMPACT_AFTER_BYTES = 1024 * 1024
 /** A Yjs update that changes nothing: no structs, no deletions. */
 const EMPTY_UPDATE = new Uint8Array([0, 0])
+/** Origin of updates that are in the log already (a bulk write's entry): not appended again. */
+const STORED = Symbol('stored')
 /** After a failed database write, wait this long before trying again. */
 const RETRY_AFTER_MS = 1_000
 
@@ -187,6 +189,23 @@ export class LiveDocument {
     }
   }
 
+  /**
+   * Applies an update that a bulk write has already committed as log entry `seq`: clients get it
+   * and it is projected like any edit, but it is not appended again, and `saved=1` clients learn
+   * at once that it is durable.
+   */
+  applyStored(update: Uint8Array, seq: number): void {
+    Y.applyUpdate(this.doc, update, STORED)
+    this.foldable.push(seq)
+    this.logBytes += update.byteLength
+    const saved = Y.decodeStateVector(this.savedStateVector)
+    for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVectorFromUpdate(update))) {
+      if ((saved.get(client) ?? 0) < clock) saved.set(client, clock)
+    }
+    this.savedStateVector = Y.encodeStateVector(saved)
+    for (const peer of this.peers.keys()) this.sendSaved(peer)
+  }
+
   /** Stops timers and releases the Yjs document; call after `flush`. */
   destroy(): void {
     this.destroyed = true
@@ -203,8 +222,10 @@ export class LiveDocument {
     for (const peer of this.peers.keys()) {
       if (peer !== origin) peer.send(message)
     }
-    this.pending.push(update)
-    this.scheduleWrite()
+    if (origin !== STORED) {
+      this.pending.push(update)
+      this.scheduleWrite()
+    }
     this.markForProjection()
   }
 

@@ -160,7 +160,7 @@ describe.each(testDatabaseKinds())('document persistence on $kind', ({ open }) =
     expect(Y.decodeStateVector(after)).toEqual(Y.decodeStateVector(before))
   })
 
-  it('appends to unloaded documents in bulk: merged on load and projected at once', async () => {
+  it('appends to unloaded documents in bulk: merged on load, projected in the background', async () => {
     await sync.documents.transact(name, (doc) => {
       addRegion(doc, { id: 'old', kind: 'bbox', labelId: 'car', geometry: box(1) }, 'u')
     })
@@ -169,11 +169,14 @@ describe.each(testDatabaseKinds())('document persistence on $kind', ({ open }) =
     sync = start()
     const addBox = (id: string) => (doc: Y.Doc) =>
       void addRegion(doc, { id, kind: 'bbox', labelId: 'bus', geometry: box(2) }, 'u')
-    await sync.documents.appendMany([
-      { name, add: addBox('new') },
-      { name: other, add: addBox('elsewhere') },
-    ])
+    await sync.documents.writeMany([name, other], (_tx, write) =>
+      write([
+        { name, clear: false, edit: addBox('new') },
+        { name: other, clear: false, edit: addBox('elsewhere') },
+      ]),
+    )
     expect(sync.loadedDocuments()).toEqual([])
+    await sync.documents.projected()
     const projected = await test.database.db
       .select({ id: regions.regionId })
       .from(regions)
@@ -195,17 +198,20 @@ describe.each(testDatabaseKinds())('document persistence on $kind', ({ open }) =
       })
     })
     const doc = await held
-    await sync.documents.appendMany([
-      {
-        name,
-        add: (d) =>
-          void addRegion(
-            d,
-            { id: 'b', kind: 'point', labelId: 'x', geometry: { x: 2, y: 2 } },
-            'u',
-          ),
-      },
-    ])
+    await sync.documents.writeMany([name], (_tx, write) =>
+      write([
+        {
+          name,
+          clear: false,
+          edit: (d) =>
+            void addRegion(
+              d,
+              { id: 'b', kind: 'point', labelId: 'x', geometry: { x: 2, y: 2 } },
+              'u',
+            ),
+        },
+      ]),
+    )
     expect(readRegions(doc).map((r) => r.id)).toEqual(['b'])
     expect(await logLength()).toBeGreaterThan(0)
     release()

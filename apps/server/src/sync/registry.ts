@@ -68,23 +68,19 @@ export class DocumentRegistry {
   }
 
   /**
-   * Runs `write` on the documents in `names` that are not loaded (nor loading), keeping them
-   * from loading until it settles, so that no load reads the store halfway through it. Returns
-   * the names it wrote; the caller edits the others live.
+   * Runs `write` with the documents in `names` that are not loaded (nor loading), keeping them
+   * from loading until it settles, so that no load reads the store halfway through it. The
+   * caller edits the others live.
    */
-  async writeUnloaded(
-    names: string[],
-    write: (names: string[]) => Promise<void>,
-  ): Promise<string[]> {
+  async writeUnloaded<T>(names: string[], write: (unloaded: string[]) => Promise<T>): Promise<T> {
     const unloaded = names.filter((name) => !this.loading.has(name) && !this.writes.has(name))
     const done = write(unloaded)
     for (const name of unloaded) this.writes.set(name, done)
     try {
-      await done
+      return await done
     } finally {
       for (const name of unloaded) this.writes.delete(name)
     }
-    return unloaded
   }
 
   /** Names of the documents loaded or loading now. */

@@ -33,6 +33,21 @@ export async function insertAssetRow(db: Db, row: NewAssetRow): Promise<AssetRow
   return rows[0] ?? null
 }
 
+/** Inserts assets in multi-row statements; returns the ids inserted (a taken file name is not). */
+export async function insertAssetRows(db: Db, rows: NewAssetRow[]): Promise<Set<string>> {
+  const inserted = new Set<string>()
+  // 14 columns a row, well under PostgreSQL's 65,535 parameters a statement.
+  for (let i = 0; i < rows.length; i += 1_000) {
+    const out = await db
+      .insert(assets)
+      .values(rows.slice(i, i + 1_000))
+      .onConflictDoNothing()
+      .returning({ id: assets.id })
+    for (const row of out) inserted.add(row.id)
+  }
+  return inserted
+}
+
 /** Region counts per asset in one layer, from the projection the sync server keeps. */
 export async function countRegionsByAsset(
   db: Db,

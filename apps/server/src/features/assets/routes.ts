@@ -69,6 +69,8 @@ export function createAssetRoutes(): Hono<AppEnv> {
     const projectId = c.req.param('projectId')
     await requireProjectRole(db, requireUser(c), projectId, 'annotator')
     const rows = await listAssetRows(db, projectId)
+    // Counts come from the projection: an import's rows may still be going in.
+    await c.var.ctx.documents.projected()
     const counts = await countRegionsByAsset(db, projectId, 'consensus')
     return c.json({ assets: rows.map((row) => toAsset(row, counts.get(row.id) ?? 0)) })
   })
@@ -76,6 +78,7 @@ export function createAssetRoutes(): Hono<AppEnv> {
   /** One asset. */
   app.get('/assets/:assetId', async (c) => {
     const row = await requireAsset(c)
+    await c.var.ctx.documents.projected()
     const regionCount = await countAssetRegions(c.var.ctx.database.db, row.id, 'consensus')
     return c.json(toAsset(row, regionCount))
   })

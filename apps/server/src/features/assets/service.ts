@@ -4,7 +4,7 @@ import { AppError, ERROR_CODES, type ErrorCode } from '../../lib/errors.ts'
 import { newId } from '../../lib/ids.ts'
 import { decodeImage } from './decode.ts'
 import { normaliseRelativePath } from './file-names.ts'
-import { insertAssetRow, listFileNames, type AssetRow } from './queries.ts'
+import { insertAssetRow, listFileNames, type AssetRow, type NewAssetRow } from './queries.ts'
 
 /** An asset as the API returns it. */
 export type Asset = {
@@ -77,6 +77,24 @@ async function storeOne(
   file: UploadFile,
   taken: Set<string>,
 ): Promise<AssetRow> {
+  const prepared = await prepareUpload(ctx, projectId, file, taken)
+  const row = await insertAssetRow(ctx.database.db, prepared)
+  // Another request may have taken the name between the check and the insert.
+  if (!row) throw conflict(prepared.fileName)
+  return row
+}
+
+/**
+ * Checks one upload (name, size, not a name `taken` in the project), decodes it and stores its
+ * bytes, displayed copy and thumbnail, returning the asset row to insert. Blobs are stored by
+ * content hash, so one stored for a row that never gets inserted is harmless.
+ */
+export async function prepareUpload(
+  ctx: AppContext,
+  projectId: string,
+  file: UploadFile,
+  taken: Set<string>,
+): Promise<NewAssetRow & { id: string; fileName: string; width: number; height: number }> {
   const fileName = normaliseRelativePath(file.name)
   if (fileName === null) throw new AppError('bad_request', 'The file has no usable name')
   if (file.size > ctx.config.maxUploadBytes) {
@@ -90,7 +108,7 @@ async function storeOne(
   const blobHash = await ctx.blobs.put(bytes)
   const displayBlobHash = image.display ? await ctx.blobs.put(image.display.bytes) : null
   const thumbnailBlobHash = await ctx.blobs.put(image.thumbnail)
-  const row = await insertAssetRow(ctx.database.db, {
+  return {
     id: newId(),
     projectId,
     fileName,
@@ -102,13 +120,11 @@ async function storeOne(
     displayBlobHash,
     displayMediaType: image.display?.mediaType ?? null,
     thumbnailBlobHash,
-  })
-  // Another request may have taken the name between the check above and the insert.
-  if (!row) throw conflict(fileName)
-  return row
+  }
 }
 
-function conflict(fileName: string): AppError {
+/** The refusal of a file named like one the project has. */
+export function conflict(fileName: string): AppError {
   return new AppError('conflict', `The project already has a file named ${fileName}`)
 }
 

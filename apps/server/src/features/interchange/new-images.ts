@@ -4,7 +4,8 @@ import sharp from 'sharp'
 import type { AppContext } from '../../context.ts'
 import { AppError } from '../../lib/errors.ts'
 import { decodeImage } from '../assets/decode.ts'
-import { storeUploads } from '../assets/service.ts'
+import { listFileNames, type NewAssetRow } from '../assets/queries.ts'
+import { prepareUpload, type UploadFile } from '../assets/service.ts'
 import { checkCancelled, type RunControl } from './control.ts'
 
 /** An image an import carries that the project does not have yet: added once the import is checked. */
@@ -45,41 +46,49 @@ export function imageEntries(files: FileSet): [string, Uint8Array][] {
   return [...files].filter(([path]) => isImagePath(path))
 }
 
+/** A new image made ready to become an asset: its files stored, its row still to insert. */
+export type PreparedImage = { row: NewAssetRow; asset: MatchableAsset }
+
 /**
- * Adds the new images as assets through the upload service (decoded, stored by content hash,
- * thumbnail made), returning them by file name. One the service refuses is a warning.
+ * Decodes the new images and stores their files the way uploads are (by content hash, with a
+ * displayed copy and a thumbnail), returning the asset rows to insert by file name. The rows go
+ * in later, with the regions, so that an import that fails adds no assets. An image the upload
+ * checks refuse is a warning.
  */
-export async function storeNewImages(
+export async function prepareNewImages(
   ctx: AppContext,
   projectId: string,
   images: NewImage[],
   warnings: ReportEntry[],
-  onProgress: (stored: number) => void = () => {},
-): Promise<Map<string, MatchableAsset>> {
-  const added = new Map<string, MatchableAsset>()
-  // Decoding and storing thousands of images takes a while: progress after each group.
-  for (let start = 0; start < images.length; start += IMAGES_PER_STEP) {
-    const group = images.slice(start, start + IMAGES_PER_STEP)
-    const { assets, errors } = await storeUploads(
-      ctx,
-      projectId,
-      group.map((image) => ({
-        name: image.fileName,
-        size: image.bytes.byteLength,
-        bytes: async () => image.bytes,
-      })),
-    )
-    for (const error of errors) {
+  onProgress: (prepared: number) => void = () => {},
+): Promise<Map<string, PreparedImage>> {
+  const prepared = new Map<string, PreparedImage>()
+  const taken = await listFileNames(ctx.database.db, projectId)
+  for (const [i, image] of images.entries()) {
+    try {
+      const row = await prepareUpload(ctx, projectId, toUploadFile(image), taken)
+      taken.add(row.fileName)
+      prepared.set(image.fileName, {
+        row,
+        asset: { id: row.id, fileName: row.fileName, width: row.width, height: row.height },
+      })
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status >= 500) throw error
       warnings.push({
         code: 'skipped',
-        message: `${error.fileName} was not added: ${error.message}`,
-        file: error.fileName,
+        message: `${image.fileName} was not added: ${error.message}`,
+        file: image.fileName,
       })
     }
-    for (const asset of assets) added.set(asset.fileName, asset)
-    onProgress(start + group.length)
+    // Decoding and storing thousands of images takes a while: progress after each group.
+    if ((i + 1) % IMAGES_PER_STEP === 0) onProgress(i + 1)
   }
-  return added
+  onProgress(images.length)
+  return prepared
+}
+
+function toUploadFile(image: NewImage): UploadFile {
+  return { name: image.fileName, size: image.bytes.byteLength, bytes: async () => image.bytes }
 }
 
 /** Images stored between two progress reports. */

@@ -1,8 +1,6 @@
-import type * as Y from 'yjs'
 import {
   addRegion,
   formatDocumentName,
-  getRegionsMap,
   getTagsMap,
   type Layer,
   type NewRegion,
@@ -17,13 +15,14 @@ import {
 } from '@concord/shared/formats/index'
 import type { AuthUser } from '../../auth/authenticate.ts'
 import type { AppContext } from '../../context.ts'
+import type { BulkEdit } from '../../sync/bulk-write.ts'
 import { AppError } from '../../lib/errors.ts'
 import { newId } from '../../lib/ids.ts'
-import { countRegionsByAsset } from '../assets/queries.ts'
+import { countRegionsByAsset, insertAssetRows } from '../assets/queries.ts'
 import { ensureLabels } from '../projects/service.ts'
 import { checkCancelled, NO_CONTROL, type RunControl } from './control.ts'
 import { planImport, type ImportPlan } from './import-plan.ts'
-import { storeNewImages } from './new-images.ts'
+import { prepareNewImages } from './new-images.ts'
 import { attributesWithExtras } from './region-extras.ts'
 
 /** `append` adds the file's regions to those there; `replace` clears the matched assets' layer first. */
@@ -99,14 +98,16 @@ export async function importAnnotations(
   }
 }
 
-/** Assets whose additions are written together; progress advances once per batch. */
+/** Documents written per chunk of the write phase; progress advances once per chunk. */
 const WRITE_BATCH = 500
 
 /**
- * Phase `write`: never interrupted once begun (see {@link RunControl.beginWrite}).
- * TODO(#3): not atomic across a crash: a server killed mid-write keeps the images and documents
- * written so far (the job is then marked failed); a write journal replayed on start-up, or
- * images stored only after the documents commit, would make it all or nothing there too.
+ * Phase `write`: never interrupted once begun (see {@link RunControl.beginWrite}), and all or
+ * nothing. New images are decoded and their files stored first (files by content hash: one left
+ * behind by a failed import is never shown); then their asset rows, the missing labels and
+ * every document's log entry commit in one transaction, so that a server killed halfway leaves
+ * the project as it was. The regions' SQL projection follows in the background; readers of it
+ * (exports, counts) wait for it.
  */
 async function writePlan(
   ctx: AppContext,
@@ -116,70 +117,70 @@ async function writePlan(
   mode: ImportMode,
   control: RunControl,
 ): Promise<ImportResult['imported']> {
-  const db = ctx.database.db
   const total = plan.newImages.length + plan.slots.length
   control.progress('write', 0, total)
-  const added = plan.newImages.length
-    ? await storeNewImages(ctx, projectId, plan.newImages, plan.warnings, (stored) =>
-        control.progress('write', stored, total),
-      )
-    : new Map()
-  control.progress('write', plan.newImages.length, total)
-
-  const wanted = [
-    ...plan.labels,
-    ...plan.slots.flatMap((slot) => slot.regions.map((r) => ({ name: r.label }))),
-    ...plan.slots.flatMap((slot) => slot.tags.map((name) => ({ name }))),
-  ]
-  const { idsByName, created } = await ensureLabels(db, projectId, wanted)
+  const prepared = await prepareNewImages(ctx, projectId, plan.newImages, plan.warnings, (n) =>
+    control.progress('write', n, total),
+  )
   // In replace mode only documents that hold regions now need clearing.
-  const present = mode === 'replace' ? await countRegionsByAsset(db, projectId, plan.layer) : null
-  let regionCount = 0
-  let done = plan.newImages.length
-  const now = Date.now()
-  // Adding to a document needs nothing of what it holds, so additions go in bulk (a few
-  // multi-row inserts per chunk); clearing a layer first is done document by document.
-  // TODO(#3): 100,000 regions still take 12-16 s here on PGlite, ~9 s of it inserting their
-  // projection rows; projecting in the background after the log is written would bring the
-  // import near its parse time (the issue's target is 5 s).
-  let batch: { name: string; add: (doc: Y.Doc) => void }[] = []
-  const flushBatch = async () => {
-    await ctx.documents.appendMany(batch)
-    done += batch.length
-    batch = []
-    control.progress('write', done, total)
-  }
-  for (const slot of plan.slots) {
-    const asset = slot.pending ? added.get(slot.asset.fileName) : slot.asset
-    if (!asset) continue
+  if (mode === 'replace') await ctx.documents.projected()
+  const present =
+    mode === 'replace' ? await countRegionsByAsset(ctx.database.db, projectId, plan.layer) : null
+  const targets = plan.slots.flatMap((slot) => {
+    const asset = slot.pending ? prepared.get(slot.asset.fileName)?.asset : slot.asset
+    if (!asset) return []
     const clear = (present?.get(asset.id) ?? 0) > 0
-    if (slot.regions.length === 0 && slot.tags.length === 0 && !clear) continue
-    const newRegions = slot.regions.map((region) => toNewRegion(region, idsByName))
-    const tagIds = slot.tags.flatMap((name) => idsByName.get(name) ?? [])
-    const add = (doc: Y.Doc) => {
-      for (const region of newRegions) addRegion(doc, region, user.id, now)
-      for (const labelId of tagIds) getTagsMap(doc).set(labelId, true)
-    }
-    const name = formatDocumentName(asset.id, plan.layer)
-    if (clear) {
-      await ctx.documents.transact(name, (doc) => {
-        getRegionsMap(doc).clear()
-        getTagsMap(doc).clear()
-        add(doc)
-      })
-    } else {
-      batch.push({ name, add })
-      if (batch.length >= WRITE_BATCH) await flushBatch()
-    }
-    regionCount += newRegions.length
-  }
-  await flushBatch()
-  // The asset list counts regions from their projection; flushing makes it show the import
-  // as soon as this answer arrives.
-  await ctx.documents.flush()
-  control.progress('write', total, total)
-  const images = plan.slots.filter((s) => !s.pending || added.has(s.asset.fileName)).length
-  return { images, regions: regionCount, labels: created, assets: added.size }
+    if (slot.regions.length === 0 && slot.tags.length === 0 && !clear) return []
+    return [{ slot, clear, name: formatDocumentName(asset.id, plan.layer) }]
+  })
+  const now = Date.now()
+  return ctx.documents.writeMany(
+    targets.map((t) => t.name),
+    async (tx, write) => {
+      const rows = [...prepared.values()].map((p) => p.row)
+      const inserted = await insertAssetRows(tx, rows)
+      const lost = rows.find((row) => !inserted.has(row.id as string))
+      if (lost) {
+        throw new AppError(
+          'conflict',
+          `An image named ${lost.fileName} was added to the project while the import ran; nothing was imported, import again`,
+        )
+      }
+      const wanted = [
+        ...plan.labels,
+        ...targets.flatMap(({ slot }) => slot.regions.map((r) => ({ name: r.label }))),
+        ...targets.flatMap(({ slot }) => slot.tags.map((name) => ({ name }))),
+      ]
+      const { idsByName, created } = await ensureLabels(tx, projectId, wanted)
+      let regionCount = 0
+      let done = plan.newImages.length
+      let batch: BulkEdit[] = []
+      const flushBatch = async () => {
+        await write(batch)
+        done += batch.length
+        batch = []
+        control.progress('write', done, total)
+      }
+      for (const { slot, clear, name } of targets) {
+        const newRegions = slot.regions.map((region) => toNewRegion(region, idsByName))
+        const tagIds = slot.tags.flatMap((tag) => idsByName.get(tag) ?? [])
+        batch.push({
+          name,
+          clear,
+          edit: (doc) => {
+            for (const region of newRegions) addRegion(doc, region, user.id, now)
+            for (const labelId of tagIds) getTagsMap(doc).set(labelId, true)
+          },
+        })
+        if (batch.length >= WRITE_BATCH) await flushBatch()
+        regionCount += newRegions.length
+      }
+      await flushBatch()
+      control.progress('write', total, total)
+      const images = plan.slots.filter((s) => !s.pending || prepared.has(s.asset.fileName)).length
+      return { images, regions: regionCount, labels: created, assets: prepared.size }
+    },
+  )
 }
 
 function toNewRegion(region: InterchangeRegion, idsByName: Map<string, string>): NewRegion {

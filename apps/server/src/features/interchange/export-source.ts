@@ -78,6 +78,8 @@ export async function* readExportItems(
         height: asset.height,
         regions: [],
         tags: (tagsOf.get(asset.id) ?? []).flatMap((id) => nameOf.get(id) ?? []),
+        // Item fields an import carried (COCO `license`, `date_captured`...), written back.
+        ...(Object.keys(asset.interchange).length > 0 ? { attributes: asset.interchange } : {}),
       }
       for (const row of byAsset.get(asset.id) ?? []) {
         const label = nameOf.get(row.labelId)

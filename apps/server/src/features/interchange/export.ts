@@ -67,7 +67,7 @@ export async function streamCocoExport(
     checkCancelled(control)
     control.progress('convert', done, assets.length)
   })
-  const stream = writeCocoStream({ labels, items }, options.formatOptions)
+  const stream = writeCocoStream({ labels, items, ...metaOf(project) }, options.formatOptions)
   const encoder = new TextEncoder()
   // Pieces are joined up to a size worth a socket write: one per item would be thousands.
   async function* bytes(): AsyncGenerator<Uint8Array> {
@@ -115,7 +115,7 @@ export async function exportProject(
     control.progress('convert', done, assets.length)
   })
   for await (const item of source) items.push(item)
-  const dataset: InterchangeDataset = { labels, items }
+  const dataset: InterchangeDataset = { labels, items, ...metaOf(project) }
 
   const result = exportDataset(format, dataset, options.formatOptions) as ReturnType<
     typeof entry.export
@@ -143,6 +143,11 @@ export async function exportProject(
   const zip = zipFileSet(files)
   control.progress('pack', 1, 1)
   return { fileName: `${stem}.zip`, mediaType: 'application/zip', bytes: zip, report }
+}
+
+/** Dataset-level blocks an import carried (COCO `info`, `licenses`), for formats that write them. */
+function metaOf(project: { interchange: Record<string, unknown> }) {
+  return Object.keys(project.interchange).length > 0 ? { meta: project.interchange } : {}
 }
 
 /** Phase `query`: the project, its assets and labels, after flushing pending edits. */

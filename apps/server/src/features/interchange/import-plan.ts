@@ -28,6 +28,8 @@ export type AssetSlot = {
   regions: InterchangeRegion[]
   /** Whole-image tags, by label name. */
   tags: string[]
+  /** Item fields the format carries but Concord does not edit (COCO `license`...), kept for export. */
+  attributes: Record<string, unknown>
 }
 
 /** Everything an import will write, worked out and checked before anything is written. */
@@ -36,6 +38,8 @@ export type ImportPlan = {
   labels: InterchangeLabel[]
   newImages: NewImage[]
   slots: AssetSlot[]
+  /** Dataset-level blocks the format carries (COCO `info`, `licenses`), kept for export. */
+  meta: Record<string, unknown>
   warnings: ReportEntry[]
 }
 
@@ -100,7 +104,14 @@ export async function planImport(
 
   const slots = matchItems(result.dataset, match, control, warnings)
   checkRegions(slots)
-  return { layer: options.layer, labels: result.dataset.labels, newImages, slots, warnings }
+  return {
+    layer: options.layer,
+    labels: result.dataset.labels,
+    newImages,
+    slots,
+    meta: result.dataset.meta ?? {},
+    warnings,
+  }
 }
 
 function matchItems(
@@ -146,7 +157,14 @@ function matchItems(
         file: item.path,
       })
     }
-    const slot = slots.get(asset.id) ?? { asset, pending: isPending(asset), regions: [], tags: [] }
+    const slot = slots.get(asset.id) ?? {
+      asset,
+      pending: isPending(asset),
+      regions: [],
+      tags: [],
+      attributes: {},
+    }
+    Object.assign(slot.attributes, item.attributes)
     for (const region of item.regions) {
       const fitted = fitRegionToImage(region, asset.width, asset.height)
       if (fitted.changed) outside[fitted.region ? 'clamped' : 'skipped'] += 1

@@ -104,7 +104,20 @@ describe('COCO through the routes', () => {
     expect(JSON.parse(exported.headers.get('x-concord-report') ?? 'null')).toHaveProperty(
       'lossiness',
     )
-    const back = (await exported.json()) as CocoFile
+    const back = (await exported.json()) as CocoFile & Record<string, unknown>
+
+    // What COCO carries beyond the annotations comes back too: the file's info and licenses
+    // blocks, and each image's license and date_captured.
+    expect(back.info).toEqual((original as unknown as Record<string, unknown>).info)
+    expect(back.licenses).toEqual((original as unknown as Record<string, unknown>).licenses)
+    const imageExtras = (images: CocoFile['images']) =>
+      images
+        .map((i) => {
+          const { license, date_captured } = i as unknown as Record<string, unknown>
+          return [path.posix.basename(i.file_name), license, date_captured]
+        })
+        .sort()
+    expect(imageExtras(back.images)).toEqual(imageExtras(original.images))
 
     expect(back.categories.map((c) => c.name)).toEqual(original.categories.map((c) => c.name))
     expect(back.images.map((i) => [i.file_name, i.width, i.height]).sort()).toEqual(

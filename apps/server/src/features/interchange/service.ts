@@ -14,7 +14,10 @@ import {
   type ReportEntry,
 } from '@concord/shared/formats/index'
 import type { AuthUser } from '../../auth/authenticate.ts'
+import { eq, sql } from 'drizzle-orm'
 import type { AppContext } from '../../context.ts'
+import type { Db } from '../../db/client.ts'
+import { projects } from '../../db/schema.ts'
 import type { BulkEdit } from '../../sync/bulk-write.ts'
 import { AppError } from '../../lib/errors.ts'
 import { newId } from '../../lib/ids.ts'
@@ -152,6 +155,7 @@ async function writePlan(
         ...targets.flatMap(({ slot }) => slot.tags.map((name) => ({ name }))),
       ]
       const { idsByName, created } = await ensureLabels(tx, projectId, wanted)
+      await keepExtras(tx, projectId, plan, prepared)
       let regionCount = 0
       let done = plan.newImages.length
       let batch: BulkEdit[] = []
@@ -181,6 +185,35 @@ async function writePlan(
       return { images, regions: regionCount, labels: created, assets: prepared.size }
     },
   )
+}
+
+/**
+ * Keeps what the format carries beyond regions for the export of the same format: item fields
+ * on their assets, dataset blocks on the project, merged key by key over what is there.
+ */
+async function keepExtras(
+  tx: Db,
+  projectId: string,
+  plan: ImportPlan,
+  prepared: Map<string, { asset: { id: string } }>,
+): Promise<void> {
+  if (Object.keys(plan.meta).length > 0) {
+    await tx
+      .update(projects)
+      .set({ interchange: sql`${projects.interchange} || ${JSON.stringify(plan.meta)}::jsonb` })
+      .where(eq(projects.id, projectId))
+  }
+  const rows = plan.slots.flatMap((slot) => {
+    const asset = slot.pending ? prepared.get(slot.asset.fileName)?.asset : slot.asset
+    return asset && Object.keys(slot.attributes).length > 0
+      ? [{ id: asset.id, attributes: slot.attributes }]
+      : []
+  })
+  if (rows.length === 0) return
+  await tx.execute(sql`
+    update assets set interchange = assets.interchange || d.attributes
+    from json_to_recordset(${JSON.stringify(rows)}::json) as d(id text, attributes jsonb)
+    where assets.id = d.id`)
 }
 
 function toNewRegion(region: InterchangeRegion, idsByName: Map<string, string>): NewRegion {

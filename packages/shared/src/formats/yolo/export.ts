@@ -12,6 +12,7 @@ import { NameAllocator, extName, normalizePath, stripExt } from '../paths.ts'
 import { YOLO_TASKS, type YoloTask } from './import.ts'
 import type { YoloManifest } from './manifest.ts'
 import { chooseOption } from '../common/options.ts'
+import { deriveFlipIndex, keypointNamesByClass } from './keypoint-names.ts'
 import { keypointCount } from './pose.ts'
 import { regionValues, type LineContext } from './region-values.ts'
 
@@ -93,16 +94,36 @@ export function exportYolo(
     if (split.key !== subset) subsets[split.key] = subset
   }
   addRequiredSplits(yaml, report)
-  // TODO(#3): label keypoint names and skeletons are not written, so a pose round trip loses
-  // them; flip_idx could be derived from left_/right_ name pairs so training can flip images.
-  if (task === 'pose') yaml.kpt_shape = [keypoints, 3]
-  yaml.names = Object.fromEntries(names.map((name, i) => [i, name]))
   const manifest: YoloManifest = { version: 1, task }
+  if (task === 'pose') addPoseFields(yaml, manifest, dataset, keypoints, classOf)
+  yaml.names = Object.fromEntries(names.map((name, i) => [i, name]))
   if (Object.keys(subsets).length > 0) manifest.subsets = subsets
   if (manifestItems.length > 0) manifest.items = manifestItems
   yaml.concord = manifest
   files.set('data.yaml', encodeText(stringifyYaml(yaml)))
   return { files, report: report.build(), images }
+}
+
+/**
+ * `kpt_shape`, `flip_idx` when the keypoint names pair up left and right, and `kpt_names`;
+ * skeleton edges, which Ultralytics has no key for, go in the manifest.
+ */
+function addPoseFields(
+  yaml: Record<string, unknown>,
+  manifest: YoloManifest,
+  dataset: InterchangeDataset,
+  keypoints: number,
+  classOf: Map<string, number>,
+): void {
+  yaml.kpt_shape = [keypoints, 3]
+  const flip = deriveFlipIndex(dataset.labels, keypoints)
+  if (flip) yaml.flip_idx = flip
+  const kptNames = keypointNamesByClass(dataset.labels, classOf)
+  if (kptNames) yaml.kpt_names = kptNames
+  const skeletons = dataset.labels.filter((label) => label.skeleton?.length)
+  if (skeletons.length > 0) {
+    manifest.skeletons = Object.fromEntries(skeletons.map((l) => [l.name, l.skeleton!]))
+  }
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   type FileSet,
   type InterchangeDataset,
   type InterchangeItem,
+  type InterchangeLabel,
   type InterchangeRegion,
 } from '../model.ts'
 import { baseName, extName, isImagePath, itemKey, newItem, normalizePath } from '../paths.ts'
@@ -154,7 +155,7 @@ export function importYolo(
   }
 
   items.sort((a, b) => a.key.localeCompare(b.key))
-  const labels = [...new Set(names)].map((name) => ({ name }))
+  const labels = declaredLabels(names, config)
   if (labels.length < names.length) {
     report.warn({ code: 'other', message: 'the names list repeats a class; repeats are merged' })
   }
@@ -295,6 +296,28 @@ function reportOrphanLabels(
       report.warn({ code: 'unmatched-image', message: 'label file has no image; not read', file })
     }
   }
+}
+
+/**
+ * One label per class name, with the keypoint names of `kpt_names` and the skeleton of a
+ * Concord manifest when the dataset has them (a repeated name keeps its first class's names).
+ */
+function declaredLabels(
+  names: string[],
+  config: ReturnType<typeof readYoloConfig>,
+): InterchangeLabel[] {
+  const labels = new Map<string, InterchangeLabel>()
+  for (const [i, name] of names.entries()) {
+    if (labels.has(name)) continue
+    const keypoints = config.kptNames?.get(i)
+    const skeleton = config.manifest?.skeletons?.[name]
+    labels.set(name, {
+      name,
+      ...(keypoints ? { keypoints } : {}),
+      ...(skeleton ? { skeleton } : {}),
+    })
+  }
+  return [...labels.values()]
 }
 
 /** Without a names list, classes are named by their index, and the report says so. */

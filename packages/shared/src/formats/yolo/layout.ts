@@ -3,6 +3,7 @@ import { decodeText } from '../common/json.ts'
 import { FormatError, type FileSet } from '../model.ts'
 import { baseName, dirName, extName, isImagePath, joinPath, normalizePath } from '../paths.ts'
 import { readManifest, type YoloManifest } from './manifest.ts'
+import { readKeypointNames } from './keypoint-names.ts'
 import { readKeypointShape, type KeypointShape } from './pose.ts'
 
 /** What the configuration files of a YOLO dataset say, whatever its layout. */
@@ -18,6 +19,8 @@ export type YoloConfig = {
   manifest: YoloManifest | undefined
   /** Ultralytics' `kpt_shape`: present on pose datasets, whose lines carry keypoints. */
   kptShape?: KeypointShape | undefined
+  /** Keypoint names by class index, from `kpt_names`. */
+  kptNames?: Map<number, string[]>
 }
 
 const NAMES_FILES = ['obj.names', 'classes.txt', 'classes.names', 'coco.names']
@@ -136,6 +139,7 @@ export function readYoloConfig(files: FileSet): YoloConfig {
     root = joinPath(dirName(yamlFile), local)
     if (root.startsWith('..') || (root !== '' && !dirs.has(root))) root = dirName(yamlFile)
     const kptShape = readKeypointShape(yamlFile, doc.kpt_shape)
+    const kptNames = readKeypointNames(yamlFile, doc.kpt_names)
     const listed = new Map<string, string>()
     for (const [key, value] of splitEntries(doc)) {
       const list = Array.isArray(value) ? value : [value]
@@ -149,7 +153,7 @@ export function readYoloConfig(files: FileSet): YoloConfig {
         listSplit(key, root, item as string)
       }
     }
-    return { names, root, splits, configFiles, manifest, kptShape }
+    return { names, root, splits, configFiles, manifest, kptShape, kptNames }
   }
 
   const dataFile = paths.find((p) => extName(p).toLowerCase() === '.data')
@@ -185,7 +189,16 @@ export function readYoloConfig(files: FileSet): YoloConfig {
 }
 
 /** Keys of data.yaml that are not splits: Ultralytics' own and Concord's manifest. */
-const NOT_SPLITS = new Set(['path', 'names', 'nc', 'concord', 'download', 'kpt_shape', 'flip_idx'])
+const NOT_SPLITS = new Set([
+  'path',
+  'names',
+  'nc',
+  'concord',
+  'download',
+  'kpt_shape',
+  'flip_idx',
+  'kpt_names',
+])
 
 /** The split entries of data.yaml, `train` first so that a folder named twice reads as train. */
 function splitEntries(doc: Record<string, unknown>): [string, unknown][] {

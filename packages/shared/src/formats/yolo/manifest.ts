@@ -14,12 +14,17 @@ import { normalizePath } from '../paths.ts'
  *   and path they came from. This is how two images that differ only in extension come back:
  *   YOLO finds a label by the image's stem, so `a.jpg` and `a.png` cannot both own `a.txt`;
  *   the second is exported as `a_png.png` with `a_png.txt` and listed here as `a.png`.
+ * - `skeletons`: class name to its skeleton edges (1-based pairs, as in COCO), for a pose
+ *   export; Ultralytics has no place for edges, and keypoint names go in its own `kpt_names`.
  */
 export const yoloManifest = z.object({
   version: z.literal(1),
   task: z.enum(['detect', 'segment', 'obb', 'pose']).optional(),
   subsets: z.record(z.string(), z.string()).optional(),
   items: z.array(z.object({ image: z.string(), subset: z.string(), path: z.string() })).optional(),
+  skeletons: z
+    .record(z.string(), z.array(z.tuple([z.number().int().min(1), z.number().int().min(1)])))
+    .optional(),
 })
 export type YoloManifest = z.infer<typeof yoloManifest>
 

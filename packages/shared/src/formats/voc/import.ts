@@ -23,9 +23,10 @@ import { chooseOption } from '../common/options.ts'
 import {
   findSegmentation,
   instanceMasks,
-  reportUnusedSegmentation,
   segmentationPngs,
+  unannotatedSegmentation,
 } from './read-segmentation.ts'
+import { classIndexNames, classMaskRegions, labelledInstanceRegions } from './class-segmentation.ts'
 
 /**
  * How VOC coordinates map to pixels.
@@ -60,6 +61,11 @@ const FLAGS = new Set(['truncated', 'difficult', 'occluded'])
  * otherwise the report warns. The extension comes from the image in `JPEGImages/`, else from
  * `<filename>`, else `.jpg`. A `SegmentationObject/<id>.png` beside `Annotations/` adds each
  * object's instance mask as a mask region after its box, both given the object's number as group.
+ * A `SegmentationClass/<id>.png` without an object PNG adds one mask per class present. Without
+ * an XML, an object PNG and a class PNG together give one mask per instance, labelled with the
+ * class under most of its pixels (labelme's `data_dataset_voc`); a class PNG alone gives one
+ * mask per class. Class indices are named by `labelmap.txt` or `class_names.txt` when the
+ * dataset has one, else by VOC's 21 classes.
  */
 export function importVoc(
   input: FileSet,
@@ -72,6 +78,10 @@ export function importVoc(
     chooseOption('convention', options.convention, VOC_CONVENTIONS, 'one-based') === 'one-based'
   const subsets = readSubsets(files)
   const labels = readLabelmap(files)
+  const classNames = classIndexNames(
+    files,
+    labels.map((l) => l.name),
+  )
   const labelNames = new Set(labels.map((l) => l.name))
   const useLabel = (name: string) => {
     if (labelNames.has(name)) return
@@ -128,15 +138,9 @@ export function importVoc(
 
     const root = inDevkit ? dirName(dirName(file)) : dirName(file)
     const objects = childrenOf(annotation, 'object')
-    const masks = instanceMasks(
-      files,
-      findSegmentation(segmentation, root, id),
-      item,
-      objects.length,
-      report,
-    )
-    if (!masks && findSegmentation(segmentation, root, id, 'class'))
-      report.count('skipped', 'SegmentationClass without SegmentationObject is not imported', file)
+    const objectPng = findSegmentation(segmentation, root, id)
+    const classPng = findSegmentation(segmentation, root, id, 'class')
+    const masks = instanceMasks(files, objectPng, item, objects.length, report)
     objects.forEach((object, index) => {
       const where = `annotation/object[${index}]`
       const regions = readObject(file, where, object, index + 1, oneBased)
@@ -158,9 +162,38 @@ export function importVoc(
         item.regions.push(region)
       }
     })
+    if (!objectPng && classPng) {
+      for (const region of classMaskRegions(files, classPng, item, classNames, report)) {
+        useLabel(region.label)
+        item.regions.push(region)
+      }
+    }
   }
 
-  reportUnusedSegmentation(segmentation, report)
+  for (const found of unannotatedSegmentation(segmentation)) {
+    if (!found.class) {
+      report.count(
+        'skipped',
+        'SegmentationObject PNG without an annotation XML or a SegmentationClass PNG is not imported (its objects have no labels)',
+        found.object,
+      )
+      continue
+    }
+    const { item } = addItem(found.id, '', '', joinDir(found.root, 'JPEGImages'))
+    const regions = found.object
+      ? labelledInstanceRegions(
+          files,
+          { object: found.object, class: found.class },
+          item,
+          classNames,
+          report,
+        )
+      : classMaskRegions(files, found.class, item, classNames, report)
+    for (const region of regions) {
+      useLabel(region.label)
+      item.regions.push(region)
+    }
+  }
 
   // Images present or listed without an annotation are items with no regions.
   const covered = new Set([...items.values()].map((item) => stripExt(baseName(item.path))))

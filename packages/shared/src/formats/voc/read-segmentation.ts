@@ -2,7 +2,8 @@ import type { Rle } from '../../geometry/index.ts'
 import type { ReportBuilder } from '../common/report.ts'
 import type { FileSet, InterchangeItem } from '../model.ts'
 import { baseName, dirName, extName, stripExt } from '../paths.ts'
-import { masksOfIndex, readIndexPng, VOID_INDEX } from './segmentation.ts'
+import { readItemPng } from './class-segmentation.ts'
+import { masksOfIndex, VOID_INDEX } from './segmentation.ts'
 
 /** The segmentation PNGs of a file set, by the folder holding `Segmentation*` and image id. */
 export type SegmentationPngs = {
@@ -10,13 +11,16 @@ export type SegmentationPngs = {
   class: Map<string, string>
   /** Every PNG under a `Segmentation*` folder, visualisations too: none of them is a photo. */
   all: Set<string>
-  /** Object PNGs an annotation asked for, so the others can be reported. */
+  /** PNGs an annotation asked for; the others are read on their own. */
   used: Set<string>
 }
 
 const FOLDER = /(^|\/)(Segmentation[A-Za-z]*)\/[^/]+$/
 
-/** Finds `SegmentationObject/*.png` and `SegmentationClass/*.png` files. */
+/**
+ * Finds `SegmentationObject/*.png` and `SegmentationClass/*.png` files, and the
+ * `SegmentationObjectPNG/` and `SegmentationClassPNG/` folders older labelme versions write.
+ */
 export function segmentationPngs(files: FileSet): SegmentationPngs {
   const found: SegmentationPngs = {
     object: new Map(),
@@ -30,8 +34,11 @@ export function segmentationPngs(files: FileSet): SegmentationPngs {
     found.all.add(path)
     const key = keyOf(dirName(dirName(path)), stripExt(baseName(path)))
     const folder = match[2]!.toLowerCase()
-    if (folder === 'segmentationobject') found.object.set(key, path)
-    else if (folder === 'segmentationclass') found.class.set(key, path)
+    if (folder === 'segmentationobject' || folder === 'segmentationobjectpng') {
+      found.object.set(key, path)
+    } else if (folder === 'segmentationclass' || folder === 'segmentationclasspng') {
+      found.class.set(key, path)
+    }
   }
   return found
 }
@@ -48,7 +55,7 @@ export function findSegmentation(
   which: 'object' | 'class' = 'object',
 ): string | undefined {
   const path = found[which].get(keyOf(root, id))
-  if (path && which === 'object') found.used.add(path)
+  if (path) found.used.add(path)
   return path
 }
 
@@ -65,17 +72,8 @@ export function instanceMasks(
   report: ReportBuilder,
 ): Map<number, Rle> | undefined {
   if (path === undefined) return undefined
-  const image = readIndexPng(path, files.get(path)!)
-  if (item.width !== undefined && (image.width !== item.width || image.height !== item.height)) {
-    report.warn({
-      code: 'skipped',
-      message: `segmentation is ${image.width}x${image.height}, the image ${item.width}x${item.height}; not read`,
-      file: path,
-    })
-    return undefined
-  }
-  item.width ??= image.width
-  item.height ??= image.height
+  const image = readItemPng(files, path, item, report)
+  if (!image) return undefined
   const stray = new Set<number>()
   for (const v of image.index) if (v > objectCount && v !== VOID_INDEX) stray.add(v)
   if (stray.size > 0) {
@@ -91,14 +89,21 @@ export function instanceMasks(
   )
 }
 
-/** Reports object PNGs that no annotation used: without an `<object>` list they have no labels. */
-export function reportUnusedSegmentation(found: SegmentationPngs, report: ReportBuilder): void {
-  for (const path of found.object.values()) {
-    if (found.used.has(path)) continue
-    report.count(
-      'skipped',
-      'SegmentationObject PNG without an annotation XML is not imported (its objects have no labels)',
-      path,
-    )
+/**
+ * The images that have segmentation PNGs but no annotation XML, by tree root and image id, with
+ * their object and class PNGs.
+ */
+export function unannotatedSegmentation(
+  found: SegmentationPngs,
+): { root: string; id: string; object?: string; class?: string }[] {
+  const byKey = new Map<string, { root: string; id: string; object?: string; class?: string }>()
+  for (const which of ['object', 'class'] as const) {
+    for (const [key, path] of found[which]) {
+      if (found.used.has(path)) continue
+      const entry = byKey.get(key) ?? { root: dirName(dirName(path)), id: stripExt(baseName(path)) }
+      entry[which] = path
+      byKey.set(key, entry)
+    }
   }
+  return [...byKey.values()]
 }

@@ -118,16 +118,15 @@ describe('VOC segmentation import', () => {
     expect(small.dataset.items[0]!.regions.map((r) => r.kind)).toEqual(['bbox', 'bbox'])
   })
 
-  it('reports class-only segmentation and object PNGs without XML, and takes neither for a photo', () => {
+  it('reports an object PNG with neither XML nor class PNG, and takes no PNG for a photo', () => {
     const { dataset, report } = importVoc(
       devkit({
-        'VOC/SegmentationClass/a.png': palettePng(ROWS),
+        'VOC/SegmentationClassVisualization/a.png': palettePng(ROWS),
         'VOC/SegmentationObject/b.png': palettePng(ROWS),
       }),
     )
     expect(dataset.items.map((i) => i.path)).toEqual(['a.jpg'])
     expect(report.warnings.map((w) => [w.code, w.file])).toEqual([
-      ['skipped', 'VOC/Annotations/a.xml'],
       ['skipped', 'VOC/SegmentationObject/b.png'],
     ])
   })

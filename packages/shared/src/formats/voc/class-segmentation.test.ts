@@ -81,19 +81,21 @@ describe('VOC class segmentation without object PNGs', () => {
 
   it('names class indices by the order labelmap.txt or class_names.txt declares', () => {
     const rows = [[1, 2, 0]]
-    const read = (names: [string, string]) =>
-      importVoc(new Map([names, ['SegmentationClass/c.png', png(rows)]])).dataset
+    const read = (file: string, text: string) =>
+      importVoc(
+        new Map([
+          [file, enc(text)],
+          ['SegmentationClass/c.png', png(rows)],
+        ]),
+      ).dataset
     const labelmap =
       '# label:color_rgb:parts:actions\nbackground:0,0,0::\nroad:1,1,1::\ntree:2,2,2::\n'
-    expect(masks(read(['labelmap.txt', enc(labelmap)])).map(labelAndMask)).toEqual([
+    expect(masks(read('labelmap.txt', labelmap)).map(labelAndMask)).toEqual([
       ['road', maskOf(rows, 1)],
       ['tree', maskOf(rows, 2)],
     ])
     const classNames = '_background_\ncar\ntrack\n'
-    expect(masks(read(['class_names.txt', enc(classNames)])).map((r) => r.label)).toEqual([
-      'car',
-      'track',
-    ])
+    expect(masks(read('class_names.txt', classNames)).map((r) => r.label)).toEqual(['car', 'track'])
   })
 
   it('skips and reports class indices past the declared classes', () => {

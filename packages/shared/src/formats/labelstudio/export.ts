@@ -11,11 +11,31 @@ import type {
 import { encodeBrushRle } from './brush.ts'
 import { keypointsForExport } from './keypoints.ts'
 
+/** The Label Studio control each exported result type comes from. */
+export type LabelStudioControl =
+  'rectanglelabels' | 'polygonlabels' | 'keypointlabels' | 'brushlabels' | 'choices'
+
+/**
+ * `from_name` of each control by default: the names a labelling config with one control per
+ * kind gives them. They differ because Label Studio needs one name per control, and one project
+ * with boxes and polygons has two; `label` for boxes is what its box template uses.
+ */
+export const LABEL_STUDIO_FROM_NAMES: Record<LabelStudioControl, string> = {
+  rectanglelabels: 'label',
+  polygonlabels: 'polygon',
+  keypointlabels: 'keypoint',
+  brushlabels: 'brush',
+  choices: 'choice',
+}
+
 export type LabelStudioExportOptions = {
   /** Output file name; default `tasks.json`. */
   fileName?: string
-  /** `from_name` of region controls and of the image-level choices; defaults `label`, `choice`. */
+  /** `from_name` per control, over {@link LABEL_STUDIO_FROM_NAMES}, to match a project's config. */
+  fromNames?: Partial<Record<LabelStudioControl, string>>
+  /** One `from_name` for every region control (not the image's choices), for a one-control config. */
   fromName?: string
+  /** `from_name` of the image-level choices; overrides `fromNames.choices`. */
   choiceFromName?: string
   /** `to_name`, the Image tag's name; default `image`. */
   toName?: string
@@ -38,7 +58,11 @@ export function exportLabelStudio(
 ): { files: FileSet; report: ConversionReport } {
   const report = new ReportBuilder()
   const toName = options.toName ?? 'image'
-  const fromName = options.fromName ?? 'label'
+  const fromNames = { ...LABEL_STUDIO_FROM_NAMES, ...definedOnly(options.fromNames) }
+  if (options.fromName) {
+    for (const control of REGION_CONTROLS) fromNames[control] = options.fromName
+  }
+  if (options.choiceFromName) fromNames.choices = options.choiceFromName
   const labelsByName = new Map(dataset.labels.map((l) => [l.name, l]))
   let nextResultId = 1
 
@@ -59,7 +83,7 @@ export function exportLabelStudio(
       const target = region.source === 'model' ? model : human
       if (region.score != null) scores.push(region.score)
       shapes.forEach((value, i) => {
-        const type = value.__type as string
+        const type = value.__type as Exclude<LabelStudioControl, 'choices'>
         const meta = value.__meta
         delete value.__type
         delete value.__meta
@@ -70,7 +94,7 @@ export function exportLabelStudio(
           id: resultId,
           type,
           ...parent,
-          from_name: fromName,
+          from_name: fromNames[type],
           to_name: toName,
           original_width: W,
           original_height: H,
@@ -88,7 +112,7 @@ export function exportLabelStudio(
       human.push({
         id: `r${nextResultId++}`,
         type: 'choices',
-        from_name: options.choiceFromName ?? 'choice',
+        from_name: fromNames.choices,
         to_name: toName,
         value: { choices: [...item.tags] },
       })
@@ -105,6 +129,22 @@ export function exportLabelStudio(
 
   const files: FileSet = new Map([[options.fileName ?? 'tasks.json', encodeJson(tasks)]])
   return { files, report: report.build() }
+}
+
+const REGION_CONTROLS = [
+  'rectanglelabels',
+  'polygonlabels',
+  'keypointlabels',
+  'brushlabels',
+] as const
+
+/** The entries of a partial record whose value is a non-empty string. */
+function definedOnly<K extends string>(
+  record: Partial<Record<K, string>> | undefined,
+): Partial<Record<K, string>> {
+  return Object.fromEntries(
+    Object.entries(record ?? {}).filter(([, v]) => typeof v === 'string' && v !== ''),
+  ) as Partial<Record<K, string>>
 }
 
 function regionResults(

@@ -62,9 +62,34 @@ export const INTERCHANGE_FORMATS: FormatChoice[] = [
         ],
       },
     ],
+    exportOptions: [
+      {
+        key: 'segmentation',
+        name: 'Segmentation PNGs',
+        choices: [
+          { value: 'auto', name: 'when the project has masks' },
+          { value: 'true', name: 'always (polygons rasterised too)' },
+          { value: 'false', name: 'never (boxes only)' },
+        ],
+      },
+    ],
   },
   { id: 'cvat', name: 'CVAT for images 1.1 (XML)', accept: '.xml,.zip' },
-  { id: 'labelme', name: 'labelme JSON (file or zip)', accept: '.json,.zip' },
+  {
+    id: 'labelme',
+    name: 'labelme JSON (file or zip)',
+    accept: '.json,.zip',
+    exportOptions: [
+      {
+        key: 'flavour',
+        name: 'Flavour',
+        choices: [
+          { value: 'labelme', name: 'labelme (rotated boxes as polygons)' },
+          { value: 'anylabeling', name: 'AnyLabeling / X-AnyLabeling (rotation shapes)' },
+        ],
+      },
+    ],
+  },
   { id: 'labelstudio', name: 'Label Studio JSON', accept: '.json,.zip' },
   { id: 'concord', name: 'Concord JSON Lines (lossless)', accept: '.jsonl,.ndjson,.zip' },
 ]

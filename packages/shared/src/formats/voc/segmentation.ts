@@ -90,6 +90,8 @@ export function readIndexPng(file: string, bytes: Uint8Array): IndexImage {
     return { width, height, index }
   }
   if (depth !== 8) throw new FormatError(file, undefined, `${depth}-bit colour is not VOC's`)
+  // TODO(#3): an RGB class PNG painted in a labelmap.txt's own colours is refused here; those
+  // colours could name its classes the way palette indices do.
   const byColour = new Map(vocColormap().map(([r, g, b], i) => [(r << 16) | (g << 8) | b, i]))
   for (let p = 0; p < width * height; p++) {
     const o = p * channels

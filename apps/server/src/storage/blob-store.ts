@@ -5,7 +5,14 @@
 export interface BlobStore {
   /** Stores bytes and returns their hex SHA-256; storing the same bytes twice is a no-op. */
   put(bytes: Uint8Array): Promise<string>
+  /**
+   * Stores bytes that arrive in chunks (an export as it is written) without holding them all,
+   * and returns their hex SHA-256, like `put`.
+   */
+  putStream(chunks: AsyncIterable<Uint8Array>): Promise<string>
   /** The bytes under `hash`, or null when there are none. */
   get(hash: string): Promise<Uint8Array | null>
+  /** The bytes under `hash` as a stream, and their size, or null when there are none. */
+  openStream(hash: string): Promise<{ stream: ReadableStream<Uint8Array>; size: number } | null>
   has(hash: string): Promise<boolean>
 }

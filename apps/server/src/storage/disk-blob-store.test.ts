@@ -37,4 +37,32 @@ describe('disk blob store', () => {
     expect(await store.get('../../etc/passwd')).toBeNull()
     expect(await store.has('../x')).toBe(false)
   })
+
+  it('stores a stream of chunks under the hash of their whole, readable back as a stream', async () => {
+    const store = createDiskBlobStore(dir)
+    const parts = ['streamed ', 'export ', 'file'].map((p) => new TextEncoder().encode(p))
+    async function* chunks() {
+      yield* parts
+    }
+    const hash = await store.putStream(chunks())
+    const whole = new Uint8Array(Buffer.concat(parts))
+    expect(hash).toBe(createHash('sha256').update(whole).digest('hex'))
+    expect(await store.get(hash)).toEqual(whole)
+    const opened = await store.openStream(hash)
+    expect(opened?.size).toBe(whole.byteLength)
+    const read = new Uint8Array(await new Response(opened!.stream).arrayBuffer())
+    expect(read).toEqual(whole)
+    expect(await store.openStream('0'.repeat(64))).toBeNull()
+  })
+
+  it('keeps nothing of a stream that fails halfway', async () => {
+    const store = createDiskBlobStore(dir)
+    const before = await readdir(dir)
+    async function* failing() {
+      yield new TextEncoder().encode('half a file')
+      throw new Error('the export failed')
+    }
+    await expect(store.putStream(failing())).rejects.toThrow('the export failed')
+    expect(await readdir(dir)).toEqual(before)
+  })
 })

@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises'
+import { createReadStream } from 'node:fs'
+import { mkdir, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { Readable } from 'node:stream'
 import type { BlobStore } from './blob-store.ts'
 
 const HASH_PATTERN = /^[0-9a-f]{64}$/
@@ -48,6 +50,53 @@ export function createDiskBlobStore(dir: string): BlobStore {
         throw error
       }
       return hash
+    },
+
+    async putStream(chunks) {
+      // Written to a temporary name while hashed, then renamed under the hash once complete.
+      await mkdir(root, { recursive: true })
+      const temp = path.join(root, `stream.${randomBytes(6).toString('hex')}.tmp`)
+      const hasher = createHash('sha256')
+      const out = await open(temp, 'w')
+      try {
+        for await (const chunk of chunks) {
+          hasher.update(chunk)
+          await out.write(chunk)
+        }
+        await out.sync()
+      } catch (error) {
+        await out.close()
+        await unlink(temp).catch(() => undefined)
+        throw error
+      }
+      await out.close()
+      const hash = hasher.digest('hex')
+      try {
+        if (await has(hash)) {
+          await unlink(temp)
+          return hash
+        }
+        const target = pathOf(hash)
+        await mkdir(path.dirname(target), { recursive: true })
+        await rename(temp, target)
+      } catch (error) {
+        await unlink(temp).catch(() => undefined)
+        throw error
+      }
+      return hash
+    },
+
+    async openStream(hash) {
+      if (!HASH_PATTERN.test(hash)) return null
+      const file = pathOf(hash)
+      try {
+        const { size } = await stat(file)
+        const stream = Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>
+        return { stream, size }
+      } catch (error) {
+        if (isNotFound(error)) return null
+        throw error
+      }
     },
 
     async get(hash) {

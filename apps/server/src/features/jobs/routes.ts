@@ -109,11 +109,12 @@ export function createJobRoutes(): Hono<AppEnv> {
     if (!row.resultBlobHash || !row.resultFileName) {
       throw new AppError('not_found', 'This job has no file (imports answer in the job summary)')
     }
-    const bytes = await ctx.blobs.get(row.resultBlobHash)
-    if (!bytes) throw new AppError('not_found', 'The file of this job is missing')
+    const blob = await ctx.blobs.openStream(row.resultBlobHash)
+    if (!blob) throw new AppError('not_found', 'The file of this job is missing')
     c.header('Content-Type', row.resultMediaType ?? 'application/octet-stream')
+    c.header('Content-Length', String(blob.size))
     c.header('Content-Disposition', `attachment; filename="${row.resultFileName}"`)
-    return c.body(bytes as Uint8Array<ArrayBuffer>, 200)
+    return c.body(blob.stream, 200)
   })
 
   return app

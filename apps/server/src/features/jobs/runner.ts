@@ -14,7 +14,12 @@ import {
 /** What a job's task hands back: the summary shown with the job, and for exports the file. */
 export type JobOutcome = {
   summary: Record<string, unknown>
-  file?: { bytes: Uint8Array; fileName: string; mediaType: string }
+  /** The finished file, whole or (a streamed export) as chunks stored while they come. */
+  file?: {
+    bytes: Uint8Array | AsyncIterable<Uint8Array>
+    fileName: string
+    mediaType: string
+  }
 }
 
 export type JobTask = (control: RunControl) => Promise<JobOutcome>
@@ -170,7 +175,10 @@ export class JobRunner {
       const file = outcome.file
       const stored = file
         ? {
-            resultBlobHash: await this.#ctx.blobs.put(file.bytes),
+            resultBlobHash:
+              file.bytes instanceof Uint8Array
+                ? await this.#ctx.blobs.put(file.bytes)
+                : await this.#ctx.blobs.putStream(file.bytes),
             resultFileName: file.fileName,
             resultMediaType: file.mediaType,
           }

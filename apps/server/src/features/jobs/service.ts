@@ -125,15 +125,15 @@ async function runExport(
     return { summary: { report }, file: { fileName, mediaType, bytes } }
   }
   const stream = await streamCocoExport(ctx, projectId, options, control)
-  // TODO(#3): the blob store takes whole byte arrays, so the finished file is gathered here
-  // (about 30 MB for 100,000 regions); a streaming put would keep a job as flat as the route.
-  const parts: Uint8Array[] = []
-  for await (const part of stream.chunks) parts.push(part)
-  control.progress('pack', 0, 1)
-  const bytes = new Uint8Array(Buffer.concat(parts))
-  control.progress('pack', 1, 1)
+  // The file goes to the blob store chunk by chunk as it is written, so a job stays as flat
+  // in memory as the streamed route. The report is complete once the chunks are.
+  const summary: Record<string, unknown> = {}
+  async function* chunks() {
+    yield* stream.chunks
+    summary.report = stream.report()
+  }
   return {
-    summary: { report: stream.report() },
-    file: { fileName: stream.fileName, mediaType: stream.mediaType, bytes },
+    summary,
+    file: { fileName: stream.fileName, mediaType: stream.mediaType, bytes: chunks() },
   }
 }

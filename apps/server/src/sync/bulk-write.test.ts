@@ -138,6 +138,29 @@ describe.each(testDatabaseKinds())('bulk writes on $kind', ({ open }) => {
     expect(loaded).toEqual(['new'])
   })
 
+  it('stores a new document whole as its snapshot, and an opened one as a log entry', async () => {
+    const fresh = `${await addAsset(test.database, seed.projectId)}:consensus`
+    await sync.documents.read(name, () => undefined)
+    await sync.documents.flush(name)
+    await sync.close()
+    sync = start()
+    const logBefore = await logLength(name)
+    await sync.documents.writeMany([name, fresh], (_tx, write) =>
+      write([adding('to-open')(name), adding('to-new')(fresh)]),
+    )
+    expect(await logLength(fresh)).toBe(0)
+    expect(await logLength(name)).toBe(logBefore + 1)
+    const [row] = await test.database.db
+      .select({ snapshot: documents.snapshot })
+      .from(documents)
+      .where(eq(documents.name, fresh))
+    expect(row?.snapshot).toBeInstanceOf(Uint8Array)
+    const ids = await sync.documents.read(fresh, (doc) => readRegions(doc).map((r) => r.id))
+    expect(ids).toEqual(['to-new'])
+    const opened = await sync.documents.read(name, (doc) => readRegions(doc).map((r) => r.id))
+    expect(opened).toEqual(['to-open'])
+  })
+
   it('projects on start-up what a crash left pending after the commit', async () => {
     const other = `${await addAsset(test.database, seed.projectId)}:consensus`
     await sync.documents.writeMany([other], (_tx, write) => write([adding('kept')(other)]))

@@ -6,6 +6,7 @@ import type { LiveDocument } from './live-document.ts'
 import {
   appendBulk,
   decodeSnapshot,
+  deflateUpdate,
   describeDocuments,
   loadStoredDocument,
   projectBulk,
@@ -84,8 +85,8 @@ export async function writeMany<T>(
             if (!info || !blocked.has(edit.name)) {
               throw new AppError('not_found', `No such document: ${edit.name}`)
             }
-            const { update, item } = await changeStored(tx, info, edit)
-            entries.push({ info, update, pending: true })
+            const { update, deflated, item } = await changeStored(tx, info, edit)
+            entries.push({ info, update, deflated, pending: true })
             projections.push(item)
           }
           const seqs = await appendBulk(tx, entries)
@@ -127,7 +128,7 @@ async function changeStored(
   tx: Db,
   info: DocumentInfo,
   edit: BulkEdit,
-): Promise<{ update: Uint8Array; item: ProjectionItem }> {
+): Promise<{ update: Uint8Array; deflated: Uint8Array; item: ProjectionItem }> {
   // A given guid spares the random uuid a new Y.Doc would draw, a cost at thousands.
   const scratch = new Y.Doc({ guid: info.name })
   let before: Uint8Array = new Uint8Array([0])
@@ -142,7 +143,9 @@ async function changeStored(
   scratch.transact(() => applyEdit(scratch, edit), 'server')
   const update = Y.encodeStateAsUpdate(scratch, before)
   scratch.destroy()
-  return { update, item: { info, update, replace: edit.clear } }
+  // Deflated once: the snapshot of a new document, and what the projection queue holds meanwhile.
+  const deflated = deflateUpdate(update)
+  return { update, deflated, item: { info, deflated, replace: edit.clear } }
 }
 
 function applyEdit(doc: Y.Doc, edit: BulkEdit): void {

@@ -58,53 +58,73 @@ export async function describeDocuments(
   return out
 }
 
-/** One document's share of a bulk write: a log entry, and whether its projection is owed. */
-export type BulkEntry = { info: DocumentInfo; update: Uint8Array; pending: boolean }
+/**
+ * One document's share of a bulk write: its update (and the update deflated, when the caller
+ * has it already), and whether its projection is owed.
+ */
+export type BulkEntry = {
+  info: DocumentInfo
+  update: Uint8Array
+  deflated?: Uint8Array
+  pending: boolean
+}
 
 /**
- * What projecting a bulk write's document takes: the log entry it wrote. The regions and tags
- * that entry sets are the ones to add, or, when the write cleared the document first
- * (`replace`), all the document has now: an entry read alone, without the state it was made
+ * What projecting a bulk write's document takes: the update it wrote, deflated. The regions and
+ * tags that update sets are the ones to add, or, when the write cleared the document first
+ * (`replace`), all the document has now: an update read alone, without the state it was made
  * on, holds exactly what it added.
  */
-export type ProjectionItem = { info: DocumentInfo; update: Uint8Array; replace: boolean }
+export type ProjectionItem = { info: DocumentInfo; deflated: Uint8Array; replace: boolean }
 
 /**
- * Appends one log entry per document, creating the rows of documents not opened before, and
- * counts a pending projection on those marked `pending`; meant to run inside the caller's
- * transaction. Returns the log entry's sequence number by document name.
+ * Writes one bulk-write entry per document, meant to run inside the caller's transaction, and
+ * counts a pending projection on those marked `pending`. A document that has no row yet holds
+ * nothing but its entry, so the entry becomes its snapshot (deflated, as compaction would store
+ * it): a third of the bytes, and no log to replay. Any other document gets a log entry.
+ * Returns the log entries' sequence numbers by document name.
  */
 export async function appendBulk(tx: Db, entries: BulkEntry[]): Promise<Map<string, number>> {
   if (entries.length === 0) return new Map()
-  const docs = entries.map(({ info, pending }) => ({
+  const snapshots = entries.map((e) => e.deflated ?? deflateUpdate(e.update))
+  const fresh = entries.map(({ info, pending }, i) => ({
     name: info.name,
     asset_id: info.assetId,
     layer: info.layer,
     pending: pending ? 1 : 0,
+    snapshot: Buffer.from(snapshots[i]!).toString('base64'),
   }))
-  // One JSON parameter expanded by json_to_recordset: binding parameters for each of thousands
-  // of rows costs more in query building than the database spends inserting them.
-  await tx.execute(sql`
-    insert into documents (name, asset_id, layer, pending_projections)
-    select d.name, d.asset_id, d.layer, d.pending
-    from json_to_recordset(${JSON.stringify(docs)}::json)
-      as d(name text, asset_id text, layer text, pending integer)
-    on conflict (name) do update
-      set pending_projections = documents.pending_projections + excluded.pending_projections`)
-  // Updates travel base64-encoded inside JSON: several times faster, on PGlite, than as one
-  // bytea parameter each.
-  const updates = entries.map(({ info, update }) => ({
+  // Rows travel as one JSON parameter expanded by json_to_recordset, bytes base64-encoded in
+  // it: binding parameters for each of thousands of rows, or a bytea parameter each, costs
+  // several times more on PGlite than the inserts themselves.
+  const created = await tx.execute(sql`
+    insert into documents (name, asset_id, layer, pending_projections, snapshot)
+    select d.name, d.asset_id, d.layer, d.pending, decode(d.snapshot, 'base64')
+    from json_to_recordset(${JSON.stringify(fresh)}::json)
+      as d(name text, asset_id text, layer text, pending integer, snapshot text)
+    on conflict (name) do nothing
+    returning name`)
+  const isNew = new Set(resultRows<{ name: string }>(created).map((r) => r.name))
+  const logged = entries.filter((e) => !isNew.has(e.info.name))
+  const seqs = new Map<string, number>()
+  if (logged.length === 0) return seqs
+  const rows = logged.map(({ info, update, pending }) => ({
     name: info.name,
     update: Buffer.from(update).toString('base64'),
+    pending: pending ? 1 : 0,
   }))
-  const rows = await tx.execute(sql`
+  await tx.execute(sql`
+    update documents set pending_projections = documents.pending_projections + d.pending
+    from json_to_recordset(${JSON.stringify(rows)}::json) as d(name text, pending integer)
+    where documents.name = d.name and d.pending > 0`)
+  const appended = await tx.execute(sql`
     insert into document_updates (document_name, update)
     select d.name, decode(d.update, 'base64')
-    from json_to_recordset(${JSON.stringify(updates)}::json) as d(name text, update text)
+    from json_to_recordset(${JSON.stringify(rows)}::json) as d(name text, update text)
     returning document_name as name, seq`)
-  const seqs = new Map<string, number>()
-  for (const row of resultRows<{ name: string; seq: string | number }>(rows))
+  for (const row of resultRows<{ name: string; seq: string | number }>(appended)) {
     seqs.set(row.name, Number(row.seq))
+  }
   return seqs
 }
 
@@ -133,9 +153,9 @@ export async function projectBulk(db: Db, items: ProjectionItem[]): Promise<void
     }
     const kept = items
       .filter((item) => owed.has(item.info.name))
-      .map(({ info, update, replace }) => {
+      .map(({ info, deflated, replace }) => {
         const doc = new Y.Doc({ guid: info.name })
-        Y.applyUpdate(doc, update)
+        Y.applyUpdate(doc, decodeSnapshot(deflated))
         const read = { info, replace, regions: readRegions(doc), tags: readTags(doc) }
         doc.destroy()
         return read
@@ -267,10 +287,19 @@ export async function compactDocument(
  * building the document takes hundreds of milliseconds).
  */
 export function encodeSnapshot(doc: Y.Doc): Uint8Array {
-  return new Uint8Array(deflateRawSync(Y.encodeStateAsUpdate(doc), { level: 1 }))
+  return deflateUpdate(Y.encodeStateAsUpdate(doc))
 }
 
-/** The Yjs v1 update a snapshot written by `encodeSnapshot` holds. */
+/**
+ * An update deflated as snapshots are, so that the update of a document's whole content can be
+ * stored as its snapshot. Synchronous: zlib's asynchronous calls cost several times more each
+ * at the size of one document's update.
+ */
+export function deflateUpdate(update: Uint8Array): Uint8Array {
+  return new Uint8Array(deflateRawSync(update, { level: 1 }))
+}
+
+/** The Yjs v1 update a snapshot written by `encodeSnapshot` (or `deflateUpdate`) holds. */
 export function decodeSnapshot(snapshot: Uint8Array): Uint8Array {
   return new Uint8Array(inflateRawSync(snapshot))
 }

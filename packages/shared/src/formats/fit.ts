@@ -73,8 +73,15 @@ export function fitRegionToImage(
 ): { region: InterchangeRegion | null; changed: boolean } {
   // Tools put vertices on the edge with sub-pixel overshoot (labelme writes 375.38 on a 375 px
   // image); those are kept as drawn. Beyond a pixel a point is an error and is clamped.
-  const x = (v: number) => (v >= -EDGE_SLACK && v <= width + EDGE_SLACK ? v : clamp(v, 0, width))
-  const y = (v: number) => (v >= -EDGE_SLACK && v <= height + EDGE_SLACK ? v : clamp(v, 0, height))
+  let changed = false
+  const fit = (v: number, max: number) => {
+    if (v >= -EDGE_SLACK && v <= max + EDGE_SLACK) return v
+    const inside = clamp(v, 0, max)
+    if (inside !== v) changed = true
+    return inside
+  }
+  const x = (v: number) => fit(v, width)
+  const y = (v: number) => fit(v, height)
   const pts = (list: [number, number][]) =>
     list.map(([px, py]) => [x(px), y(py)] as [number, number])
   let fitted: InterchangeRegion
@@ -113,8 +120,6 @@ export function fitRegionToImage(
       // A rotated box turns about its centre and a mask is sized to its image: left as they are.
       return { region, changed: false }
   }
-  return {
-    region: fitted,
-    changed: JSON.stringify(fitted.geometry) !== JSON.stringify(region.geometry),
-  }
+  // Unchanged regions are handed back as they came, not as the copy made while checking.
+  return changed ? { region: fitted, changed } : { region, changed }
 }

@@ -27,6 +27,7 @@ pnpm exec vitest run --reporter=default --reporter=json --outputFile=.tmp/vitest
 node -e '
   const r = require("./.tmp/vitest.json")
   const skipped = r.numPendingTests + r.numTodoTests
-  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`)
+  const suites = r.numFailedTestSuites ? `; ${r.numFailedTestSuites} test files failed` : ""
+  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped${suites}`)
 ' || true
 exit "$status"

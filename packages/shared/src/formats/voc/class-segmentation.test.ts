@@ -98,6 +98,38 @@ describe('VOC class segmentation without object PNGs', () => {
     expect(masks(read('class_names.txt', classNames)).map((r) => r.label)).toEqual(['car', 'track'])
   })
 
+  it("reads an RGB class PNG in labelmap.txt's colours, void still void, and refuses others", () => {
+    const labelmap =
+      '# label:color_rgb:parts:actions\nbackground:0,0,0::\nroad:128,64,128::\ntree:0,128,0::\n'
+    const colour = { 0: [0, 0, 0], 1: [128, 64, 128], 2: [0, 128, 0], 255: [224, 224, 192] }
+    const rows = [[1, 255, 2, 0]]
+    const rgb = (values: number[][], odd?: number[]) =>
+      encode({
+        width: 4,
+        height: 1,
+        channels: 3,
+        depth: 8,
+        data: Uint8Array.from(
+          values
+            .flat()
+            .flatMap((v, i) => (odd && i === 3 ? odd : colour[v as keyof typeof colour])),
+        ),
+      })
+    const read = (png: Uint8Array) =>
+      importVoc(
+        new Map([
+          ['labelmap.txt', enc(labelmap)],
+          ['SegmentationClass/c.png', png],
+        ]),
+      )
+    expect(masks(read(rgb(rows)).dataset).map(labelAndMask)).toEqual([
+      ['road', maskOf(rows, 1)],
+      ['tree', maskOf(rows, 2)],
+    ])
+    // (128, 0, 0) is VOC's index 1, but this dataset has its own colours and does not use it.
+    expect(() => read(rgb(rows, [128, 0, 0]))).toThrow(/pixel 3,0.*128,0,0 is not in the dataset/)
+  })
+
   it('skips and reports class indices past the declared classes', () => {
     const { dataset, report } = importVoc(
       new Map([

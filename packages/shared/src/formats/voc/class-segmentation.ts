@@ -8,8 +8,15 @@ import {
   readIndexPng,
   VOC_CLASSES,
   VOID_INDEX,
+  type IndexColours,
   type IndexImage,
 } from './segmentation.ts'
+
+/**
+ * The classes of a dataset's SegmentationClass PNGs: the name of each index, and the colour of
+ * each when the dataset declares all of them (an RGB class PNG is painted in those).
+ */
+export type ClassIndex = { names: readonly string[]; colours?: IndexColours }
 
 /** The index every segmentation gives to pixels of no object and no class. */
 const BACKGROUND_INDEX = 0
@@ -19,13 +26,25 @@ const BACKGROUND_INDEX = 0
  * declares one (datumaro's and CVAT's `labelmap.txt`, already read into `labelmapNames`, or
  * labelme's `class_names.txt`, one name a line with `_background_` first), else VOC's 21.
  */
-export function classIndexNames(files: FileSet, labelmapNames: string[]): readonly string[] {
-  if (labelmapNames.length > 0) return labelmapNames
+export function classIndex(
+  files: FileSet,
+  labelmap: readonly { name: string; color?: string }[],
+): ClassIndex {
+  if (labelmap.length > 0) {
+    const names = labelmap.map((l) => l.name)
+    const colours = labelmap.map((l) => (l.color ? rgbOf(l.color) : undefined))
+    return colours.every((c) => c !== undefined) ? { names, colours } : { names }
+  }
   const path = [...files.keys()].find((p) => baseName(p).toLowerCase() === 'class_names.txt')
-  if (!path) return VOC_CLASSES
+  if (!path) return { names: VOC_CLASSES }
   const lines = decodeText(files.get(path)!).split(/\r?\n/)
   while (lines.length > 0 && lines[lines.length - 1]!.trim() === '') lines.pop()
-  return lines.map((line) => line.trim())
+  return { names: lines.map((line) => line.trim()) }
+}
+
+function rgbOf(hex: string): [number, number, number] {
+  const n = parseInt(hex.slice(1), 16)
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255]
 }
 
 /**
@@ -37,8 +56,9 @@ export function readItemPng(
   path: string,
   item: InterchangeItem,
   report: ReportBuilder,
+  colours?: IndexColours,
 ): IndexImage | undefined {
-  const image = readIndexPng(path, files.get(path)!)
+  const image = readIndexPng(path, files.get(path)!, colours)
   if (item.width !== undefined && (image.width !== item.width || image.height !== item.height)) {
     report.warn({
       code: 'skipped',
@@ -60,10 +80,10 @@ export function classMaskRegions(
   files: FileSet,
   path: string,
   item: InterchangeItem,
-  names: readonly string[],
+  { names, colours }: ClassIndex,
   report: ReportBuilder,
 ): InterchangeRegion[] {
-  const image = readItemPng(files, path, item, report)
+  const image = readItemPng(files, path, item, report, colours)
   if (!image) return []
   const present = new Set(image.index)
   present.delete(BACKGROUND_INDEX)
@@ -93,11 +113,11 @@ export function labelledInstanceRegions(
   files: FileSet,
   paths: { object: string; class: string },
   item: InterchangeItem,
-  names: readonly string[],
+  { names, colours }: ClassIndex,
   report: ReportBuilder,
 ): InterchangeRegion[] {
   const objects = readItemPng(files, paths.object, item, report)
-  const classes = objects && readItemPng(files, paths.class, item, report)
+  const classes = objects && readItemPng(files, paths.class, item, report, colours)
   if (!objects || !classes) return []
   const votes = new Map<number, Map<number, number>>()
   for (let p = 0; p < objects.index.length; p++) {

@@ -26,7 +26,7 @@ import {
   segmentationPngs,
   unannotatedSegmentation,
 } from './read-segmentation.ts'
-import { classIndexNames, classMaskRegions, labelledInstanceRegions } from './class-segmentation.ts'
+import { classIndex, classMaskRegions, labelledInstanceRegions } from './class-segmentation.ts'
 
 /**
  * How VOC coordinates map to pixels.
@@ -65,7 +65,8 @@ const FLAGS = new Set(['truncated', 'difficult', 'occluded'])
  * an XML, an object PNG and a class PNG together give one mask per instance, labelled with the
  * class under most of its pixels (labelme's `data_dataset_voc`); a class PNG alone gives one
  * mask per class. Class indices are named by `labelmap.txt` or `class_names.txt` when the
- * dataset has one, else by VOC's 21 classes.
+ * dataset has one, else by VOC's 21 classes; an RGB class PNG is read in `labelmap.txt`'s
+ * colours when it gives one to every class, else in VOC's.
  */
 export function importVoc(
   input: FileSet,
@@ -78,10 +79,7 @@ export function importVoc(
     chooseOption('convention', options.convention, VOC_CONVENTIONS, 'one-based') === 'one-based'
   const subsets = readSubsets(files)
   const labels = readLabelmap(files)
-  const classNames = classIndexNames(
-    files,
-    labels.map((l) => l.name),
-  )
+  const classes = classIndex(files, labels)
   const labelNames = new Set(labels.map((l) => l.name))
   const useLabel = (name: string) => {
     if (labelNames.has(name)) return
@@ -163,7 +161,7 @@ export function importVoc(
       }
     })
     if (!objectPng && classPng) {
-      for (const region of classMaskRegions(files, classPng, item, classNames, report)) {
+      for (const region of classMaskRegions(files, classPng, item, classes, report)) {
         useLabel(region.label)
         item.regions.push(region)
       }
@@ -185,10 +183,10 @@ export function importVoc(
           files,
           { object: found.object, class: found.class },
           item,
-          classNames,
+          classes,
           report,
         )
-      : classMaskRegions(files, found.class, item, classNames, report)
+      : classMaskRegions(files, found.class, item, classes, report)
     for (const region of regions) {
       useLabel(region.label)
       item.regions.push(region)

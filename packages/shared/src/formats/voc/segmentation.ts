@@ -60,12 +60,17 @@ export function vocColormap(): [number, number, number][] {
   return colours
 }
 
+/** An RGB colour per index: a dataset's own class colours, by class index. */
+export type IndexColours = readonly (readonly [number, number, number])[]
+
 /**
  * Reads a segmentation PNG as indices. Palette images give their raw index, whatever colour the
  * palette holds; greyscale images their value. RGB images (some converters write them) are read
- * back through the VOC colour map, and a colour outside it is an error.
+ * back through `colours` when the dataset declares its own (a `labelmap.txt`'s, for class PNGs),
+ * with VOC's void colour still void, else through the VOC colour map; a colour outside the map
+ * is an error.
  */
-export function readIndexPng(file: string, bytes: Uint8Array): IndexImage {
+export function readIndexPng(file: string, bytes: Uint8Array, colours?: IndexColours): IndexImage {
   let png: ReturnType<typeof decode>
   try {
     png = decode(bytes)
@@ -90,19 +95,21 @@ export function readIndexPng(file: string, bytes: Uint8Array): IndexImage {
     return { width, height, index }
   }
   if (depth !== 8) throw new FormatError(file, undefined, `${depth}-bit colour is not VOC's`)
-  // TODO(#3): an RGB class PNG painted in a labelmap.txt's own colours is refused here; those
-  // colours could name its classes the way palette indices do.
-  const byColour = new Map(vocColormap().map(([r, g, b], i) => [(r << 16) | (g << 8) | b, i]))
+  const voc = vocColormap()
+  const key = ([r, g, b]: readonly [number, number, number]) => (r << 16) | (g << 8) | b
+  const byColour = colours
+    ? new Map([[key(voc[VOID_INDEX]!), VOID_INDEX], ...colours.map((c, i) => [key(c), i] as const)])
+    : new Map(voc.map((c, i) => [key(c), i]))
+  const mapName = colours ? "the dataset's class colours" : 'the VOC colour map'
   for (let p = 0; p < width * height; p++) {
     const o = p * channels
-    const key = (png.data[o]! << 16) | (png.data[o + 1]! << 8) | png.data[o + 2]!
-    const i = byColour.get(key)
+    const i = byColour.get((png.data[o]! << 16) | (png.data[o + 1]! << 8) | png.data[o + 2]!)
     if (i === undefined) {
       const rgb = [png.data[o], png.data[o + 1], png.data[o + 2]].join(',')
       throw new FormatError(
         file,
         `pixel ${p % width},${Math.floor(p / width)}`,
-        `colour ${rgb} is not in the VOC colour map`,
+        `colour ${rgb} is not in ${mapName}`,
       )
     }
     index[p] = i

@@ -99,6 +99,14 @@ export const labels = pgTable(
       .notNull()
       .default(sql`'[]'::jsonb`),
     position: integer('position').notNull(),
+    /**
+     * What the formats carry about a label beyond its name (COCO `supercategory`, keypoint
+     * names and skeleton), written back by exports.
+     */
+    interchange: jsonb('interchange')
+      .$type<Record<string, unknown>>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     createdAt: createdAt(),
   },
   (t) => [index('labels_project_idx').on(t.projectId)],
@@ -134,6 +142,13 @@ export const assets = pgTable(
       .$type<Record<string, unknown>>()
       .notNull()
       .default(sql`'{}'::jsonb`),
+    /**
+     * Where the item sits in the dataset an import brought it from: its subset (`train`, `val`)
+     * and its path within that subset, which exports write it under. `fileName` keeps where
+     * the image was in the upload; null `itemPath` means the file name is the item's path.
+     */
+    subset: text('subset').notNull().default(''),
+    itemPath: text('item_path'),
     createdAt: createdAt(),
   },
   (t) => [uniqueIndex('assets_project_file_idx').on(t.projectId, t.fileName)],

@@ -31,7 +31,15 @@ export type FormatEntry = {
     // Each format narrows its own options; the registry passes them through unchecked.
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     options?: any,
-  ) => { dataset: InterchangeDataset; report: ConversionReport } & Record<string, unknown>
+  ) => {
+    dataset: InterchangeDataset
+    report: ConversionReport
+    /**
+     * Image files of the input the format read as annotation data (VOC's segmentation PNGs),
+     * by normalised path: callers must not take them for photos.
+     */
+    notImages?: string[]
+  } & Record<string, unknown>
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   export: (
     dataset: InterchangeDataset,

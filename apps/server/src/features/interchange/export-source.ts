@@ -25,9 +25,18 @@ export async function readExportLabels(
 ): Promise<{ labels: InterchangeLabel[]; nameOf: Map<string, string> }> {
   const rows = await listLabels(db, [projectId])
   return {
-    labels: rows.map((l) => ({ name: l.name, color: l.color })),
+    labels: rows.map((l) => ({ ...labelExtras(l.interchange), name: l.name, color: l.color })),
     nameOf: new Map(rows.map((l) => [l.id, l.name])),
   }
+}
+
+/** The fields an import kept on a label (COCO `supercategory`, keypoint names, skeleton). */
+function labelExtras(kept: Record<string, unknown>): Partial<InterchangeLabel> {
+  const out: Partial<InterchangeLabel> = {}
+  if (typeof kept.supercategory === 'string') out.supercategory = kept.supercategory
+  if (Array.isArray(kept.keypoints)) out.keypoints = kept.keypoints.map(String)
+  if (Array.isArray(kept.skeleton)) out.skeleton = kept.skeleton as [number, number][]
+  return out
 }
 
 /**
@@ -71,8 +80,9 @@ export async function* readExportItems(
     for (const asset of page) {
       const item: InterchangeItem = {
         key: asset.fileName,
-        subset: '',
-        path: asset.fileName,
+        // Where an import found the item; an uploaded image is its file name in no subset.
+        subset: asset.subset,
+        path: asset.itemPath ?? asset.fileName,
         width: asset.width,
         height: asset.height,
         regions: [],

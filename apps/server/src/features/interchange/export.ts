@@ -190,9 +190,10 @@ async function addImages(
   placed: Map<string, string> | undefined,
   control: RunControl,
 ): Promise<void> {
+  // Items are keyed by their asset's file name (see `readExportItems`).
   const byName = new Map(assets.map((a) => [a.fileName, a]))
   for (const [i, item] of dataset.items.entries()) {
-    const asset = byName.get(item.path)
+    const asset = byName.get(item.key)
     if (!asset) continue
     if (i % 100 === 0) {
       checkCancelled(control)
@@ -200,8 +201,10 @@ async function addImages(
     }
     const bytes = await ctx.blobs.get(asset.blobHash)
     if (!bytes) throw new AppError('internal', `The bytes of ${asset.fileName} are missing`)
-    // Formats with an image layout of their own (YOLO's images/<split>/) say where each goes.
-    const target = placed?.get(item.key) ?? item.path
+    // Formats with an image layout of their own (YOLO's images/<split>/) say where each goes;
+    // elsewhere an image sits in its subset's folder, as COCO's train2017/ does.
+    const target =
+      placed?.get(item.key) ?? (item.subset ? `${item.subset}/${item.path}` : item.path)
     if (!files.has(target)) files.set(target, bytes)
   }
 }

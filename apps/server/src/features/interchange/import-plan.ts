@@ -11,6 +11,7 @@ import {
 import type { AppContext } from '../../context.ts'
 import { createAssetMatcher, type AssetMatcher } from './asset-matcher.ts'
 import { fitRegionToImage } from '@concord/shared/formats/fit'
+import { normalizePath } from '@concord/shared/formats/paths'
 import { AppError } from '../../lib/errors.ts'
 import { listAssetRows } from '../assets/queries.ts'
 import { listLabels } from '../projects/queries.ts'
@@ -30,6 +31,8 @@ export type AssetSlot = {
   tags: string[]
   /** Item fields the format carries but Concord does not edit (COCO `license`...), kept for export. */
   attributes: Record<string, unknown>
+  /** Where the first item matched to the asset sits in its dataset: its subset and path. */
+  item: { subset: string; path: string }
 }
 
 /** Everything an import will write, worked out and checked before anything is written. */
@@ -73,7 +76,10 @@ export async function planImport(
   // Images in a zip that the project lacks are sized now and stored only once all is checked.
   const carried = imageEntries(files).filter(([path]) => !known(path))
   const newImages = await probeNewImages(carried, control, warnings)
-  let match = createAssetMatcher<MatchableAsset>([...existing, ...newImages.map(pendingAsset)])
+  let match: AssetMatcher<MatchableAsset> = createAssetMatcher<MatchableAsset>([
+    ...existing,
+    ...newImages.map(pendingAsset),
+  ])
   const sizeOf = (path: string) => {
     const asset = match(path)
     return asset ? { width: asset.width, height: asset.height } : undefined
@@ -91,6 +97,13 @@ export async function planImport(
   // A FormatError (malformed input) becomes a 400 naming file and place in `toAppError`.
   const result = entry.import(input, formatOptions)
   warnings.push(...result.report.warnings)
+  // Images the format read as annotations (VOC's segmentation PNGs) are not photos to add.
+  if (result.notImages && result.notImages.length > 0) {
+    const notImages = new Set(result.notImages)
+    const photos = newImages.filter((image) => !notImages.has(normalizePath(image.fileName)))
+    newImages.splice(0, newImages.length, ...photos)
+    match = createAssetMatcher<MatchableAsset>([...existing, ...newImages.map(pendingAsset)])
+  }
 
   // labelme carries images inline (`imageData`); those the project lacks are added the same way.
   const embedded =
@@ -163,6 +176,7 @@ function matchItems(
       regions: [],
       tags: [],
       attributes: {},
+      item: { subset: item.subset, path: item.path },
     }
     Object.assign(slot.attributes, item.attributes)
     for (const region of item.regions) {

@@ -12,7 +12,13 @@ import { checkCancelled, type RunControl } from './control.ts'
 export type NewImage = { fileName: string; bytes: Uint8Array; width: number; height: number }
 
 /** What matching needs of an asset, whether stored already or still to be added. */
-export type MatchableAsset = { id: string; fileName: string; width: number; height: number }
+export type MatchableAsset = {
+  id: string
+  fileName: string
+  width: number
+  height: number
+  subset?: string
+}
 
 /**
  * Reads the displayed size of each image an import carries (zip entries, labelme `imageData`)

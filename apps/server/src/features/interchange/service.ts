@@ -24,8 +24,9 @@ import { newId } from '../../lib/ids.ts'
 import { countRegionsByAsset, insertAssetRows } from '../assets/queries.ts'
 import { ensureLabels } from '../projects/service.ts'
 import { checkCancelled, NO_CONTROL, type RunControl } from './control.ts'
-import { planImport, type ImportPlan } from './import-plan.ts'
-import { prepareNewImages } from './new-images.ts'
+import { planImport, type AssetSlot, type ImportPlan } from './import-plan.ts'
+import { prepareNewImages, type PreparedImage } from './new-images.ts'
+import { normalizePath } from '@concord/shared/formats/paths'
 import { attributesWithExtras } from './region-extras.ts'
 
 /** `append` adds the file's regions to those there; `replace` clears the matched assets' layer first. */
@@ -125,6 +126,7 @@ async function writePlan(
   const prepared = await prepareNewImages(ctx, projectId, plan.newImages, plan.warnings, (n) =>
     control.progress('write', n, total),
   )
+  const subsets = placeItems(plan.slots, prepared)
   // In replace mode only documents that hold regions now need clearing.
   if (mode === 'replace') await ctx.documents.projected()
   const present =
@@ -154,6 +156,7 @@ async function writePlan(
         ...targets.flatMap(({ slot }) => slot.regions.map((r) => ({ name: r.label }))),
         ...targets.flatMap(({ slot }) => slot.tags.map((name) => ({ name }))),
       ]
+      await fillSubsets(tx, subsets)
       const { idsByName, created } = await ensureLabels(tx, projectId, wanted)
       await keepExtras(tx, projectId, plan, prepared)
       let regionCount = 0
@@ -172,7 +175,9 @@ async function writePlan(
           name,
           clear,
           edit: (doc) => {
-            for (const region of newRegions) addRegion(doc, region, user.id, now)
+            // A millisecond apart in file order: exports list a document's regions by
+            // creation time, so they come out in the order the file had them.
+            newRegions.forEach((region, i) => addRegion(doc, region, user.id, now + i))
             for (const labelId of tagIds) getTagsMap(doc).set(labelId, true)
           },
         })
@@ -185,6 +190,39 @@ async function writePlan(
       return { images, regions: regionCount, labels: created, assets: prepared.size }
     },
   )
+}
+
+/**
+ * Gives each image the import adds the subset and path of its item, so that exports write it
+ * where the dataset had it (`train/1.jpg` rather than the zip's `images/train/1.jpg` nested
+ * again). Returns the assets already there that have no subset yet and whose item has one.
+ */
+function placeItems(
+  slots: AssetSlot[],
+  prepared: Map<string, PreparedImage>,
+): { id: string; subset: string }[] {
+  const fill: { id: string; subset: string }[] = []
+  for (const slot of slots) {
+    const { subset, path } = slot.item
+    if (!slot.pending) {
+      if (subset && !slot.asset.subset) fill.push({ id: slot.asset.id, subset })
+      continue
+    }
+    const row = prepared.get(slot.asset.fileName)?.row
+    if (!row) continue
+    row.subset = subset
+    if (normalizePath(path) !== normalizePath(row.fileName)) row.itemPath = path
+  }
+  return fill
+}
+
+/** Sets the subset of assets that had none, in one statement. */
+async function fillSubsets(tx: Db, fill: { id: string; subset: string }[]): Promise<void> {
+  if (fill.length === 0) return
+  await tx.execute(sql`
+    update assets a set subset = v.subset
+    from json_to_recordset(${JSON.stringify(fill)}::json) as v(id text, subset text)
+    where a.id = v.id and a.subset = ''`)
 }
 
 /**

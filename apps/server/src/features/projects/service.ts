@@ -1,5 +1,6 @@
 import { labelInputSchema, pickLabelColor, REGION_KINDS, type Label } from '@concord/shared'
 import { z } from 'zod'
+import { sql } from 'drizzle-orm'
 import type { AuthUser } from '../../auth/authenticate.ts'
 import { PROJECT_ROLES, type ProjectRole } from '../../auth/roles.ts'
 import type { Db } from '../../db/client.ts'
@@ -127,22 +128,61 @@ export async function updateLabel(
 export async function ensureLabels(
   db: Db,
   projectId: string,
-  wanted: { name: string; color?: string | undefined }[],
+  wanted: WantedLabel[],
 ): Promise<{ idsByName: Map<string, string>; created: number }> {
   const existing = await listLabels(db, [projectId])
   const idsByName = new Map(existing.map((l) => [l.name, l.id]))
+  const keptOf = new Map(existing.map((l) => [l.id, l.interchange]))
   let position = await nextLabelPosition(db, projectId)
   const rows: NewLabelRow[] = []
+  const fill: { id: string; extras: Record<string, unknown> }[] = []
   for (const label of wanted) {
-    if (idsByName.has(label.name)) continue
+    const extras = formatExtras(label)
+    const id = idsByName.get(label.name)
+    if (id !== undefined) {
+      // A label already there keeps what it has and takes what it lacks.
+      const kept = keptOf.get(id)
+      if (kept && Object.keys(extras).some((key) => !(key in kept))) {
+        fill.push({ id, extras })
+        keptOf.set(id, { ...extras, ...kept })
+      }
+      continue
+    }
     const color = label.color && /^#[0-9a-fA-F]{6}$/.test(label.color) ? label.color : undefined
-    const row = newLabelRow(projectId, { name: label.name, color }, position)
+    const row = {
+      ...newLabelRow(projectId, { name: label.name, color }, position),
+      interchange: extras,
+    }
     position += 1
     idsByName.set(label.name, row.id as string)
+    keptOf.set(row.id, extras)
     rows.push(row)
   }
   await insertLabels(db, rows)
+  for (const { id, extras } of fill) {
+    await db.execute(
+      sql`update labels set interchange = ${JSON.stringify(extras)}::jsonb || interchange where id = ${id}`,
+    )
+  }
   return { idsByName, created: rows.length }
+}
+
+/** A label an import needs, with what its format says of it beyond name and colour. */
+export type WantedLabel = {
+  name: string
+  color?: string | undefined
+  supercategory?: string | undefined
+  keypoints?: string[] | undefined
+  skeleton?: [number, number][] | undefined
+}
+
+/** The fields of a label that only the formats use, kept for their exports. */
+function formatExtras(label: WantedLabel): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  if (label.supercategory) out.supercategory = label.supercategory
+  if (label.keypoints && label.keypoints.length > 0) out.keypoints = label.keypoints
+  if (label.skeleton && label.skeleton.length > 0) out.skeleton = label.skeleton
+  return out
 }
 
 function newLabelRow(

@@ -71,7 +71,7 @@ const FLAGS = new Set(['truncated', 'difficult', 'occluded'])
 export function importVoc(
   input: FileSet,
   options: VocImportOptions = {},
-): { dataset: InterchangeDataset; report: ConversionReport } {
+): { dataset: InterchangeDataset; report: ConversionReport; notImages: string[] } {
   const files: FileSet = new Map()
   for (const [path, bytes] of input) files.set(normalizePath(path), bytes)
   const report = new ReportBuilder()
@@ -208,6 +208,7 @@ export function importVoc(
   return {
     dataset: { labels, items: [...items.values()].sort((a, b) => a.key.localeCompare(b.key)) },
     report: report.build(),
+    notImages: [...segmentation.all],
   }
 }
 

@@ -1,0 +1,220 @@
+import { unzipToFileSet, zipFileSet } from '@concord/shared/formats/zip'
+import sharp from 'sharp'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ADMIN, createTestApp, type TestApp } from '../../lib/testing.ts'
+
+let t: TestApp
+let lead: string
+let jpeg: Uint8Array
+
+const enc = (text: string) => new TextEncoder().encode(text)
+const dec = (bytes: Uint8Array | undefined) => new TextDecoder().decode(bytes)
+
+beforeAll(async () => {
+  t = await createTestApp()
+  lead = await t.login(ADMIN.email, ADMIN.password)
+  jpeg = new Uint8Array(
+    await sharp({ create: { width: 100, height: 50, channels: 3, background: '#808080' } })
+      .jpeg()
+      .toBuffer(),
+  )
+})
+afterAll(() => t.close())
+
+async function newProject(name: string): Promise<string> {
+  const res = await t.request('/api/projects', { json: { name }, cookie: lead })
+  return (await res.json()).id
+}
+
+async function importZip(projectId: string, format: string, files: Map<string, Uint8Array>) {
+  const res = await t.request(`/api/projects/${projectId}/import?format=${format}`, {
+    body: zipFileSet(files),
+    headers: { 'content-type': 'application/zip' },
+    cookie: lead,
+  })
+  const body = await res.json()
+  expect(res.status, JSON.stringify(body)).toBe(200)
+  return body
+}
+
+async function exportFiles(projectId: string, query: string): Promise<Map<string, Uint8Array>> {
+  const res = await t.request(`/api/projects/${projectId}/export?${query}`, { cookie: lead })
+  expect(res.status).toBe(200)
+  return unzipToFileSet(new Uint8Array(await res.arrayBuffer()))
+}
+
+async function exportJson(projectId: string, query: string) {
+  const res = await t.request(`/api/projects/${projectId}/export?${query}`, { cookie: lead })
+  expect(res.status).toBe(200)
+  return res.json()
+}
+
+async function assetNames(projectId: string): Promise<string[]> {
+  const res = await t.request(`/api/projects/${projectId}/assets`, { cookie: lead })
+  const body = (await res.json()) as { assets: { fileName: string }[] }
+  return body.assets.map((a) => a.fileName).sort()
+}
+
+describe('an imported dataset keeps its layout on the way out', () => {
+  const yoloZip = () =>
+    new Map([
+      ['data.yaml', enc('names: [cat, dog]\ntrain: images/train\nval: images/val\n')],
+      ['images/train/1.jpg', jpeg],
+      ['labels/train/1.txt', enc('0 0.500000 0.500000 0.200000 0.400000\n')],
+      ['images/val/1.jpg', jpeg],
+      ['labels/val/1.txt', enc('1 0.250000 0.250000 0.100000 0.100000\n')],
+    ])
+  const isLayoutFile = (path: string) => /^(images|labels)\//.test(path) || path === 'data.yaml'
+  const layoutOf = (files: Map<string, Uint8Array>) =>
+    [...files.keys()].filter((path) => isLayoutFile(path)).sort()
+
+  it('exports a YOLO zip with images where Ultralytics looks for them, train and val apart', async () => {
+    const projectId = await newProject('YOLO layout')
+    await importZip(projectId, 'yolo', yoloZip())
+    const out = await exportFiles(projectId, 'format=yolo&images=true')
+    expect(layoutOf(out)).toEqual([
+      'data.yaml',
+      'images/train/1.jpg',
+      'images/val/1.jpg',
+      'labels/train/1.txt',
+      'labels/val/1.txt',
+    ])
+    expect(dec(out.get('data.yaml'))).toMatch(/val: images\/val/)
+    expect(dec(out.get('labels/val/1.txt'))).toBe('1 0.250000 0.250000 0.100000 0.100000\n')
+
+    // And again: an export imported into a new project exports the same files.
+    const again = await newProject('YOLO layout again')
+    await importZip(again, 'yolo', out)
+    const twice = await exportFiles(again, 'format=yolo&images=true')
+    expect(layoutOf(twice)).toEqual(layoutOf(out))
+    expect(dec(twice.get('labels/train/1.txt'))).toBe(dec(out.get('labels/train/1.txt')))
+  })
+
+  it("keeps a CVAT image's subset", async () => {
+    const projectId = await newProject('CVAT subsets')
+    const xml = `<annotations><version>1.1</version>
+<image id="0" name="a.jpg" width="100" height="50" subset="Train">
+<box label="cat" xtl="10" ytl="10" xbr="20" ybr="20" occluded="0"/></image>
+<image id="1" name="b.jpg" width="100" height="50" subset="Validation"/></annotations>`
+    await importZip(
+      projectId,
+      'cvat',
+      new Map([
+        ['annotations.xml', enc(xml)],
+        ['a.jpg', jpeg],
+        ['b.jpg', jpeg],
+      ]),
+    )
+    const res = await t.request(`/api/projects/${projectId}/export?format=cvat`, { cookie: lead })
+    const back = await res.text()
+    expect(back).toMatch(/name="a\.jpg"[^>]*subset="Train"/)
+    expect(back).toMatch(/name="b\.jpg"[^>]*subset="Validation"/)
+  })
+
+  it("adds a VOC zip's photos as images, and not its segmentation PNGs", async () => {
+    const projectId = await newProject('VOC segmentation')
+    const xml = `<annotation><filename>a.jpg</filename><size><width>100</width><height>50</height></size>
+<object><name>cat</name><bndbox><xmin>1</xmin><ymin>1</ymin><xmax>10</xmax><ymax>10</ymax></bndbox></object>
+</annotation>`
+    const index = new Uint8Array(100 * 50)
+    for (let y = 0; y < 10; y++) for (let x = 0; x < 10; x++) index[y * 100 + x] = 1
+    // A greyscale PNG whose values are the indices, as some converters write them.
+    const png = new Uint8Array(
+      await sharp(index, { raw: { width: 100, height: 50, channels: 1 } })
+        .toColourspace('b-w')
+        .png()
+        .toBuffer(),
+    )
+    const result = await importZip(
+      projectId,
+      'voc',
+      new Map([
+        ['VOC/Annotations/a.xml', enc(xml)],
+        ['VOC/JPEGImages/a.jpg', jpeg],
+        ['VOC/SegmentationObject/a.png', png],
+        ['VOC/SegmentationClass/a.png', png],
+      ]),
+    )
+    expect(result.imported).toMatchObject({ assets: 1, regions: 2 })
+    expect(await assetNames(projectId)).toEqual(['VOC/JPEGImages/a.jpg'])
+  })
+})
+
+describe('what an export keeps of an import', () => {
+  it('lists regions in the order the file had them', async () => {
+    const projectId = await newProject('Order')
+    const xs = [70, 10, 0, 50, 20, 60, 40, 30]
+    const coco = {
+      images: [{ id: 1, file_name: 'a.jpg', width: 100, height: 50 }],
+      categories: [{ id: 1, name: 'cat' }],
+      annotations: xs.map((x, i) => ({
+        id: i + 1,
+        image_id: 1,
+        category_id: 1,
+        bbox: [x, 0, 5, 5],
+        area: 25,
+        iscrowd: 0,
+      })),
+    }
+    await importZip(
+      projectId,
+      'coco',
+      new Map([
+        ['annotations.json', enc(JSON.stringify(coco))],
+        ['a.jpg', jpeg],
+      ]),
+    )
+    const back = await exportJson(projectId, 'format=coco')
+    expect(back.annotations.map((a: { bbox: number[] }) => a.bbox[0])).toEqual(xs)
+  })
+
+  it("keeps a category's supercategory, keypoint names and skeleton", async () => {
+    const projectId = await newProject('Keypoint categories')
+    const category = {
+      id: 1,
+      name: 'person',
+      supercategory: 'human',
+      keypoints: ['nose', 'left_eye', 'right_eye'],
+      skeleton: [
+        [1, 2],
+        [1, 3],
+      ],
+    }
+    const coco = {
+      images: [{ id: 1, file_name: 'a.jpg', width: 100, height: 50 }],
+      categories: [category, { id: 2, name: 'car', supercategory: 'vehicle' }],
+      annotations: [
+        {
+          id: 1,
+          image_id: 1,
+          category_id: 1,
+          bbox: [10, 10, 30, 30],
+          area: 900,
+          iscrowd: 0,
+          keypoints: [10, 20, 2, 30, 40, 1, 0, 0, 0],
+          num_keypoints: 2,
+        },
+      ],
+    }
+    await importZip(
+      projectId,
+      'coco',
+      new Map([
+        ['annotations.json', enc(JSON.stringify(coco))],
+        ['a.jpg', jpeg],
+      ]),
+    )
+    const back = await exportJson(projectId, 'format=coco')
+    expect(back.categories).toEqual([
+      expect.objectContaining({
+        name: 'person',
+        supercategory: 'human',
+        keypoints: category.keypoints,
+        skeleton: category.skeleton,
+      }),
+      expect.objectContaining({ name: 'car', supercategory: 'vehicle' }),
+    ])
+    const person = back.annotations.find((a: { keypoints?: number[] }) => a.keypoints)
+    expect(person).toMatchObject({ keypoints: [10, 20, 2, 30, 40, 1, 0, 0, 0], num_keypoints: 2 })
+  })
+})

@@ -101,6 +101,9 @@ export function createJobRoutes(): Hono<AppEnv> {
     const { ctx } = c.var
     const row = await requireJobRow(ctx, c.req.param('jobId'))
     await requireJobAccess(ctx, requireUser(c), row)
+    if (row.kind === 'import') {
+      throw new AppError('not_found', 'An import job has no file: its answer is the job summary')
+    }
     if (row.state !== 'succeeded') {
       throw new AppError('conflict', `The job has no file: it is ${row.state}`, {
         state: row.state,

@@ -118,15 +118,18 @@ describe.each(testDatabaseKinds())('bulk writes on $kind', ({ open }) => {
     release()
   })
 
-  it('replaces an unloaded document from its stored state, regions and tags', async () => {
+  it('replaces an unloaded document from its stored state, regions and tags, and compacts it', async () => {
     await sync.documents.transact(name, (doc) => {
       addRegion(doc, { id: 'old', kind: 'bbox', labelId: 'car', geometry: box(1) }, 'u')
       getTagsMap(doc).set('outdoor', true)
     })
     await sync.close()
     sync = start()
+    expect(await logLength(name)).toBeGreaterThan(0)
     await sync.documents.writeMany([name], (_tx, write) => write([adding('new', true)(name)]))
     expect(sync.loadedDocuments()).toEqual([])
+    // The state read to clear it is stored whole as the snapshot: no log left to replay.
+    expect(await logLength(name)).toBe(0)
     await sync.documents.projected()
     expect(await rowsOf(name)).toEqual(['new'])
     const [row] = await test.database.db

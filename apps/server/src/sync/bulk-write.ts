@@ -8,11 +8,12 @@ import {
   decodeSnapshot,
   deflateUpdate,
   describeDocuments,
-  loadStoredDocument,
+  loadStoredDocuments,
   projectBulk,
   type BulkEntry,
   type DocumentInfo,
   type ProjectionItem,
+  type StoredDocument,
 } from './persistence.ts'
 import type { ProjectionQueue } from './projection-queue.ts'
 import type { DocumentRegistry } from './registry.ts'
@@ -67,6 +68,13 @@ export async function writeMany<T>(
       return database.db.transaction(async (transaction) => {
         const tx = transaction as unknown as Db
         const write: BulkWriter = async (edits) => {
+          // Between chunks the event loop runs: PGlite's queries resolve without ever yielding
+          // to it, so a long import would otherwise hold up every request and WebSocket.
+          await new Promise((resolve) => setImmediate(resolve))
+          const stored = await loadStoredDocuments(
+            tx,
+            edits.filter((e) => e.clear && !held.has(e.name)).map((e) => e.name),
+          )
           const unknownInfos = await describeDocuments(
             tx,
             edits.filter((e) => !held.has(e.name)).map((e) => e.name),
@@ -85,8 +93,12 @@ export async function writeMany<T>(
             if (!info || !blocked.has(edit.name)) {
               throw new AppError('not_found', `No such document: ${edit.name}`)
             }
-            const { update, deflated, item } = await changeStored(tx, info, edit)
-            entries.push({ info, update, deflated, pending: true })
+            const { update, deflated, compacted, item } = changeStored(
+              info,
+              edit,
+              stored.get(edit.name),
+            )
+            entries.push({ info, update, deflated, pending: true, ...(compacted && { compacted }) })
             projections.push(item)
           }
           const seqs = await appendBulk(tx, entries)
@@ -122,18 +134,24 @@ async function changeLive(live: LiveDocument, edit: BulkEdit): Promise<Uint8Arra
 /**
  * The update `edit` makes to a document no one has loaded, and its projection afterwards. An
  * edit that only adds needs nothing of the stored state (its update merges into it on load);
- * one that clears starts from the stored state, read inside the transaction.
+ * one that clears starts from the stored state, read inside the transaction, and since that
+ * state is at hand the document is compacted too: its whole new state becomes the snapshot, so
+ * that imports repeated in replace mode do not grow a log that every later read replays.
  */
-async function changeStored(
-  tx: Db,
+function changeStored(
   info: DocumentInfo,
   edit: BulkEdit,
-): Promise<{ update: Uint8Array; deflated: Uint8Array; item: ProjectionItem }> {
+  stored: StoredDocument | undefined,
+): {
+  update: Uint8Array
+  deflated: Uint8Array
+  compacted?: { state: Uint8Array; through: number }
+  item: ProjectionItem
+} {
   // A given guid spares the random uuid a new Y.Doc would draw, a cost at thousands.
   const scratch = new Y.Doc({ guid: info.name })
   let before: Uint8Array = new Uint8Array([0])
-  if (edit.clear) {
-    const stored = await loadStoredDocument(tx, info.name)
+  if (edit.clear && stored) {
     scratch.transact(() => {
       if (stored.snapshot) Y.applyUpdate(scratch, decodeSnapshot(stored.snapshot))
       for (const entry of stored.entries) Y.applyUpdate(scratch, entry.update)
@@ -142,10 +160,22 @@ async function changeStored(
   }
   scratch.transact(() => applyEdit(scratch, edit), 'server')
   const update = Y.encodeStateAsUpdate(scratch, before)
+  const compacted =
+    edit.clear && stored
+      ? {
+          state: deflateUpdate(Y.encodeStateAsUpdate(scratch)),
+          through: stored.entries.reduce((max, e) => Math.max(max, e.seq), 0),
+        }
+      : undefined
   scratch.destroy()
   // Deflated once: the snapshot of a new document, and what the projection queue holds meanwhile.
   const deflated = deflateUpdate(update)
-  return { update, deflated, item: { info, deflated, replace: edit.clear } }
+  return {
+    update,
+    deflated,
+    ...(compacted && { compacted }),
+    item: { info, deflated, replace: edit.clear },
+  }
 }
 
 function applyEdit(doc: Y.Doc, edit: BulkEdit): void {

@@ -204,6 +204,25 @@ describe('import and export jobs', () => {
     expect((await waitFor(writer.id)).state).toBe('succeeded')
   })
 
+  it('answers 409 to a cancel that came too late: the job ended before its next check', async () => {
+    let started = () => {}
+    const running = new Promise<void>((r) => (started = r))
+    const job = await jobRunner(t.ctx).submit(
+      { projectId, userId: null, kind: 'export', format: 'coco' },
+      async (control) => {
+        control.progress('convert', 0, 1)
+        started()
+        // Work that never reaches a cancellation point before it ends.
+        await new Promise((r) => setTimeout(r, 50))
+        return { summary: { report: {} } }
+      },
+    )
+    await running
+    const late = await t.request(`/api/jobs/${job.id}/cancel`, { method: 'POST', cookie: lead })
+    expect(late.status).toBe(409)
+    expect((await late.json()).error.message).toMatch(/already succeeded/)
+  })
+
   it('lists jobs newest first and hides them from people without the role', async () => {
     const { jobs } = await (
       await t.request(`/api/projects/${projectId}/jobs`, { cookie: lead })

@@ -85,7 +85,8 @@ export function createJobRoutes(): Hono<AppEnv> {
       )
     }
     const after = await requireJobRow(ctx, row.id)
-    if (outcome === 'elsewhere') {
+    // A job that reached its end before the cancel took has finished, not been cancelled.
+    if (outcome === 'elsewhere' || after.state !== 'cancelled') {
       const message =
         after.state === 'queued' || after.state === 'running'
           ? 'The job runs in another server process'

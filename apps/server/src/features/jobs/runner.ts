@@ -170,8 +170,9 @@ export class JobRunner {
     }
     try {
       await updateJobRow(db, active.id, { state: 'running', startedAt: new Date() })
+      // A task that returns has done its work, whether or not a cancel came after its last
+      // check: the job succeeded, and that cancel is answered as too late.
       const outcome = await task(control)
-      if (active.controller.signal.aborted) throw new CancelledError()
       const file = outcome.file
       const stored = file
         ? {

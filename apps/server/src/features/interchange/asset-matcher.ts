@@ -12,7 +12,7 @@ export type AssetMatcher<A> = (path: string, subset?: string) => A | undefined
  * stops before the last step, for deciding whether an image carried in a zip is new. Both sides
  * are URL-decoded and NFC-normalised; folder names compare without case.
  */
-export function createAssetMatcher<A extends { fileName: string }>(
+export function createAssetMatcher<A extends { fileName: string; id?: string }>(
   assets: A[],
   options: { byBaseName?: boolean } = {},
 ): AssetMatcher<A> {
@@ -33,11 +33,12 @@ export function createAssetMatcher<A extends { fileName: string }>(
       .split('/')
       .slice(0, -1)
       .includes(subset.toLowerCase())
-  const pick = (candidates: A[] | undefined, subset: string | undefined): A | undefined => {
-    if (!candidates || candidates.length === 0) return undefined
+  const pick = (found: A[] | undefined, subset: string | undefined): A | undefined => {
+    if (!found || found.length === 0) return undefined
+    const candidates = distinct(found)
     if (candidates.length === 1) return candidates[0]
     if (!subset) return undefined
-    const preferred = candidates.filter((a) => inSubset(a, subset))
+    const preferred = distinct(found.filter((a) => inSubset(a, subset)))
     return preferred.length === 1 ? preferred[0] : undefined
   }
   return (path, subset) => {
@@ -49,4 +50,9 @@ export function createAssetMatcher<A extends { fileName: string }>(
     if (suffix || options.byBaseName === false) return suffix
     return pick(bySuffix.get(baseName(key)), subset)
   }
+}
+
+/** One asset may stand under two names (its own and a zip's); it is still one candidate. */
+function distinct<A extends { fileName: string; id?: string }>(assets: A[]): A[] {
+  return [...new Map(assets.map((a) => [a.id ?? a.fileName, a])).values()]
 }

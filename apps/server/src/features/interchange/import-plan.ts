@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { parseGeometry, type Layer } from '@concord/shared'
 import {
   type FileSet,
@@ -13,7 +14,7 @@ import { createAssetMatcher, type AssetMatcher } from './asset-matcher.ts'
 import { fitRegionToImage } from '@concord/shared/formats/fit'
 import { normalizePath } from '@concord/shared/formats/paths'
 import { AppError } from '../../lib/errors.ts'
-import { listAssetRows } from '../assets/queries.ts'
+import { listAssetRows, type AssetRow } from '../assets/queries.ts'
 import { listLabels } from '../projects/queries.ts'
 import { checkCancelled, type RunControl } from './control.ts'
 import { imageEntries, probeNewImages, type MatchableAsset, type NewImage } from './new-images.ts'
@@ -73,13 +74,23 @@ export async function planImport(
   // A carried image is new unless an asset has its path; a base name alone is not enough.
   const known = createAssetMatcher(existing, { byBaseName: false })
 
+  // A carried image with the bytes of an asset is that asset under the zip's name (an export
+  // with its images, imported back): matched there, never added twice.
+  const byContent = new Map<string, AssetRow | null>()
+  // Bytes that several assets share name none of them.
+  for (const asset of existing)
+    byContent.set(asset.blobHash, byContent.has(asset.blobHash) ? null : asset)
+  const aliases: MatchableAsset[] = []
   // Images in a zip that the project lacks are sized now and stored only once all is checked.
-  const carried = imageEntries(files).filter(([path]) => !known(path))
+  const isStored = ([path, bytes]: [string, Uint8Array]) => {
+    const same = byContent.get(createHash('sha256').update(bytes).digest('hex'))
+    if (same) aliases.push({ ...same, fileName: path })
+    return Boolean(same)
+  }
+  const carried = imageEntries(files).filter((entry) => !known(entry[0]) && !isStored(entry))
   const newImages = await probeNewImages(carried, control, warnings)
-  let match: AssetMatcher<MatchableAsset> = createAssetMatcher<MatchableAsset>([
-    ...existing,
-    ...newImages.map(pendingAsset),
-  ])
+  const matchable = () => [...existing, ...aliases, ...newImages.map(pendingAsset)]
+  let match: AssetMatcher<MatchableAsset> = createAssetMatcher<MatchableAsset>(matchable())
   const sizeOf = (path: string) => {
     const asset = match(path)
     return asset ? { width: asset.width, height: asset.height } : undefined
@@ -102,16 +113,16 @@ export async function planImport(
     const notImages = new Set(result.notImages)
     const photos = newImages.filter((image) => !notImages.has(normalizePath(image.fileName)))
     newImages.splice(0, newImages.length, ...photos)
-    match = createAssetMatcher<MatchableAsset>([...existing, ...newImages.map(pendingAsset)])
+    match = createAssetMatcher<MatchableAsset>(matchable())
   }
 
   // labelme carries images inline (`imageData`); those the project lacks are added the same way.
   const embedded =
     result.images instanceof Map ? [...(result.images as Map<string, Uint8Array>)] : []
-  const inline = embedded.filter(([path]) => !match(path))
-  if (inline.length > 0) {
+  const inline = embedded.filter((entry) => !match(entry[0]) && !isStored(entry))
+  if (inline.length > 0 || aliases.length > 0) {
     newImages.push(...(await probeNewImages(inline, control, warnings)))
-    match = createAssetMatcher<MatchableAsset>([...existing, ...newImages.map(pendingAsset)])
+    match = createAssetMatcher<MatchableAsset>(matchable())
   }
   control.progress('parse', 1, 1)
 

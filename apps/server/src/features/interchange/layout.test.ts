@@ -90,6 +90,34 @@ describe('an imported dataset keeps its layout on the way out', () => {
     expect(dec(twice.get('labels/train/1.txt'))).toBe(dec(out.get('labels/train/1.txt')))
   })
 
+  it('matches the images of an export imported back to the assets they came from', async () => {
+    const projectId = await newProject('Export back in')
+    const other = new Uint8Array(
+      await sharp({ create: { width: 100, height: 50, channels: 3, background: '#204080' } })
+        .jpeg()
+        .toBuffer(),
+    )
+    const zip = yoloZip()
+    zip.set('images/val/1.jpg', other)
+    await importZip(projectId, 'yolo', zip)
+    const before = await assetNames(projectId)
+    for (const format of ['voc', 'yolo', 'coco']) {
+      const out = await exportFiles(projectId, `format=${format}&images=true`)
+      const again = await t.request(
+        `/api/projects/${projectId}/import?format=${format}&mode=replace`,
+        {
+          body: zipFileSet(out),
+          headers: { 'content-type': 'application/zip' },
+          cookie: lead,
+        },
+      )
+      expect(again.status).toBe(200)
+      const body = await again.json()
+      expect(body.imported).toMatchObject({ assets: 0, regions: 2 })
+      expect(await assetNames(projectId)).toEqual(before)
+    }
+  })
+
   it("keeps a CVAT image's subset", async () => {
     const projectId = await newProject('CVAT subsets')
     const xml = `<annotations><version>1.1</version>

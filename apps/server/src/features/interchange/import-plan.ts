@@ -12,7 +12,7 @@ import {
 import type { AppContext } from '../../context.ts'
 import { createAssetMatcher, type AssetMatcher } from './asset-matcher.ts'
 import { fitRegionToImage } from '@concord/shared/formats/fit'
-import { normalizePath } from '@concord/shared/formats/paths'
+import { isImagePath, normalizePath } from '@concord/shared/formats/paths'
 import { AppError } from '../../lib/errors.ts'
 import { listAssetRows, type AssetRow } from '../assets/queries.ts'
 import { listLabels } from '../projects/queries.ts'
@@ -126,11 +126,23 @@ export async function planImport(
   }
   control.progress('parse', 1, 1)
 
+  const { items, labels } = result.dataset
+  // A file of another format reads as nothing in this one: say so rather than import nothing.
+  if (format !== 'coco-results' && items.length === 0 && labels.length === 0) {
+    const names = [...input.keys()].filter((name) => !isImagePath(name))
+    const shown = names.slice(0, 3).join(', ') + (names.length > 3 ? ', ...' : '')
+    throw new AppError(
+      'invalid_format',
+      `Found no ${format} annotations in ${shown || 'the upload'}; is it another format?`,
+      { file: names[0] ?? '', path: [], warnings: result.report.warnings.slice(0, 10) },
+    )
+  }
   const slots = matchItems(result.dataset, match, control, warnings)
   checkRegions(slots)
   return {
     layer: options.layer,
-    labels: result.dataset.labels,
+    // When the file's images are none of the project's, nothing is imported, labels neither.
+    labels: items.length > 0 && slots.length === 0 ? [] : labels,
     newImages,
     slots,
     meta: result.dataset.meta ?? {},
@@ -199,6 +211,7 @@ function matchItems(
     slots.set(asset.id, slot)
   })
   control.progress('match', dataset.items.length, dataset.items.length)
+  summariseUnmatched(warnings)
   if (outside.clamped > 0) {
     warnings.push({
       code: 'clamped',
@@ -247,4 +260,20 @@ function checkRegions(slots: AssetSlot[]): void {
       }
     })
   }
+}
+
+/** Unmatched images listed one by one, at most; the rest are counted in one warning. */
+const UNMATCHED_LISTED = 20
+
+function summariseUnmatched(warnings: ReportEntry[]): void {
+  const unmatched = warnings.filter((w) => w.code === 'unmatched-image')
+  if (unmatched.length <= UNMATCHED_LISTED) return
+  const dropped = new Set(unmatched.slice(UNMATCHED_LISTED))
+  const kept = warnings.filter((w) => !dropped.has(w))
+  kept.push({
+    code: 'unmatched-image',
+    message: `and ${dropped.size} more images not matched; their regions were skipped`,
+    count: dropped.size,
+  })
+  warnings.splice(0, warnings.length, ...kept)
 }

@@ -246,3 +246,53 @@ describe('what an export keeps of an import', () => {
     expect(person).toMatchObject({ keypoints: [10, 20, 2, 30, 40, 1, 0, 0, 0], num_keypoints: 2 })
   })
 })
+
+describe('imports that would do nothing', () => {
+  const coco = (images: number) => ({
+    images: Array.from({ length: images }, (_, i) => ({
+      id: i + 1,
+      file_name: `missing-${i}.jpg`,
+      width: 100,
+      height: 50,
+    })),
+    categories: [{ id: 1, name: 'cat' }],
+    annotations: Array.from({ length: images }, (_, i) => ({
+      id: i + 1,
+      image_id: i + 1,
+      category_id: 1,
+      bbox: [1, 1, 5, 5],
+      area: 25,
+      iscrowd: 0,
+    })),
+  })
+
+  it('refuses a file of another format instead of importing nothing', async () => {
+    const projectId = await newProject('Wrong format')
+    for (const format of ['yolo', 'voc']) {
+      const res = await t.request(`/api/projects/${projectId}/import?format=${format}`, {
+        body: JSON.stringify(coco(1)),
+        headers: { 'content-type': 'application/json' },
+        cookie: lead,
+      })
+      expect(res.status, format).toBe(400)
+      expect((await res.json()).error.message).toMatch(`Found no ${format} annotations`)
+    }
+    const project = await (await t.request(`/api/projects/${projectId}`, { cookie: lead })).json()
+    expect(project.labels).toEqual([])
+  })
+
+  it('creates no labels when none of the images is in the project, and counts the rest of a long list', async () => {
+    const projectId = await newProject('No images')
+    const res = await t.request(`/api/projects/${projectId}/import?format=coco`, {
+      body: JSON.stringify(coco(30)),
+      headers: { 'content-type': 'application/json' },
+      cookie: lead,
+    })
+    expect(res.status).toBe(200)
+    const body = await res.json()
+    expect(body.imported).toMatchObject({ regions: 0, labels: 0 })
+    const unmatched = body.warnings.filter((w: { code: string }) => w.code === 'unmatched-image')
+    expect(unmatched).toHaveLength(21)
+    expect(unmatched[20]).toMatchObject({ count: 10, message: expect.stringMatching(/10 more/) })
+  })
+})

@@ -20,14 +20,38 @@ export function encodeJson(value: unknown, indent = 2): Uint8Array {
   return encoder.encode(JSON.stringify(value, null, indent) + '\n')
 }
 
-/** Parses JSON, turning a syntax error into a FormatError that names the file and position. */
+/**
+ * Parses JSON, turning a syntax error into a FormatError that names the file and the line and
+ * column of the fault (the end of the text, for a file cut short).
+ */
 export function parseJsonText(file: string, text: string, where?: string): unknown {
   try {
     return JSON.parse(text)
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
-    throw new FormatError(file, where, `not valid JSON: ${message}`)
+    const at = /at position (\d+)/.exec(message)
+    const offset = at ? Number(at[1]) : /end of JSON input/.test(message) ? text.length : undefined
+    const place = offset === undefined ? undefined : lineAndColumn(text, offset)
+    const reason = message
+      .replace(/ in JSON at position \d+.*$/, '')
+      .replace(/ \(line \d+ column \d+\)$/, '')
+    throw new FormatError(
+      file,
+      [where, place].filter(Boolean).join(', ') || undefined,
+      `not valid JSON: ${reason}`,
+    )
   }
+}
+
+/** `line L, column C` (both from 1) of a character offset. */
+function lineAndColumn(text: string, offset: number): string {
+  let line = 1
+  let start = 0
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line += 1
+    start = i + 1
+  }
+  return `line ${line}, column ${offset - start + 1}`
 }
 
 /** Parses JSON bytes; see {@link parseJsonText}. */

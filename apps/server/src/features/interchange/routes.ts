@@ -61,7 +61,11 @@ export function createInterchangeRoutes(): Hono<AppEnv> {
       bodyLimit({
         maxSize: c.var.ctx.config.maxImportBytes,
         onError: () => {
-          throw new AppError('too_large', 'The import is larger than the server accepts')
+          const mib = Math.round(c.var.ctx.config.maxImportBytes / 2 ** 20)
+          throw new AppError(
+            'too_large',
+            `The import is larger than the server accepts (${mib} MiB, MAX_IMPORT_BYTES)`,
+          )
         },
       })(c, next),
     async (c) => {

@@ -36,7 +36,7 @@ const ADMIN = { email: 'bench@example.com', password: 'bench-password-1' }
 
 logger.level = 'silent'
 
-type Phase = 'coco-export' | 'yolo-export' | 'coco-import'
+type Phase = 'coco-export' | 'yolo-export' | 'coco-import' | 'coco-replace'
 type PhaseResult = {
   phase: Phase
   ms: number
@@ -168,8 +168,15 @@ async function runPhase(phase: Phase, dataDir: string, projectId: string): Promi
   await fetch(`${server.url}/api/projects/${projectId}/jobs`, { headers: { cookie } })
   const rssBefore = process.memoryUsage().rss
   let heapPeak = 0
+  // The longest the event loop went without running a timer: how long the server kept every
+  // other request (and WebSocket) waiting.
+  let lastTick = performance.now()
+  let stall = 0
   const sampler = setInterval(() => {
     heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed)
+    const now = performance.now()
+    stall = Math.max(stall, now - lastTick)
+    lastTick = now
   }, 10)
   const cocoFile = path.join(dataDir, 'export.json')
   let bytes = 0
@@ -177,10 +184,12 @@ async function runPhase(phase: Phase, dataDir: string, projectId: string): Promi
   /** An import's answer: the time reported; the projection catching up is in `detail`. */
   let answered: number | undefined
   const start = performance.now()
-  if (phase === 'coco-import') {
+  if (phase === 'coco-import' || phase === 'coco-replace') {
     const body = await readFile(cocoFile)
     bytes = body.byteLength
-    const res = await fetch(`${server.url}/api/projects/${projectId}/import?format=coco`, {
+    // Replace clears every document first: each is read, cleared and written whole again.
+    const mode = phase === 'coco-replace' ? '&mode=replace' : ''
+    const res = await fetch(`${server.url}/api/projects/${projectId}/import?format=coco${mode}`, {
       method: 'POST',
       headers: { cookie, origin: server.url, 'content-type': 'application/json' },
       body,
@@ -197,7 +206,7 @@ async function runPhase(phase: Phase, dataDir: string, projectId: string): Promi
     detail =
       `imported ${result.imported.regions} regions on ${result.imported.images} images; ` +
       `answered in ${answered.toFixed(0)} ms, ${counted} regions projected after ` +
-      `${(performance.now() - start).toFixed(0)} ms`
+      `${(performance.now() - start).toFixed(0)} ms; longest event-loop stall ${stall.toFixed(0)} ms`
   } else {
     const format = phase === 'coco-export' ? 'coco' : 'yolo'
     const res = await fetch(`${server.url}/api/projects/${projectId}/export?format=${format}`, {
@@ -245,6 +254,7 @@ if (phaseArg && dirArg && projectArg) {
       ['coco-export', source],
       ['yolo-export', source],
       ['coco-import', target],
+      ['coco-replace', target],
     ]
     // BENCH_PHASES=coco-export runs only the phases named (the import reads the COCO export).
     const only = process.env.BENCH_PHASES?.split(',')

@@ -67,7 +67,13 @@ export async function streamCocoExport(
     checkCancelled(control)
     control.progress('convert', done, assets.length)
   })
-  const stream = writeCocoStream({ labels, items, ...metaOf(project) }, options.formatOptions)
+  // One file holds every subset: where there are several, a file name keeps its subset's folder
+  // (`train/1.jpg`, `val/1.jpg`), which is where an export with images puts the image.
+  const split = new Set(assets.map((a) => a.subset)).size > 1
+  const stream = writeCocoStream(
+    { labels, items: split ? inSubsetFolders(items) : items, ...metaOf(project) },
+    options.formatOptions,
+  )
   const encoder = new TextEncoder()
   // Pieces are joined up to a size worth a socket write: one per item would be thousands.
   async function* bytes(): AsyncGenerator<Uint8Array> {
@@ -92,6 +98,14 @@ export async function streamCocoExport(
       return { warnings: [...skipped, ...report.warnings], lossiness: report.lossiness }
     },
     lossinessUpFront: await countUncarriedKinds(ctx, projectId),
+  }
+}
+
+async function* inSubsetFolders(
+  items: AsyncIterable<InterchangeItem>,
+): AsyncGenerator<InterchangeItem> {
+  for await (const item of items) {
+    yield item.subset ? { ...item, subset: '', path: `${item.subset}/${item.path}` } : item
   }
 }
 

@@ -89,7 +89,14 @@ export async function planImport(
   }
   const carried = imageEntries(files).filter((entry) => !known(entry[0]) && !isStored(entry))
   const newImages = await probeNewImages(carried, control, warnings)
-  const matchable = () => [...existing, ...aliases, ...newImages.map(pendingAsset)]
+  // An asset an import placed is also found where its dataset had it (`train/1.jpg`); its own
+  // file name, listed after, wins when the two collide.
+  const placed = existing.flatMap((asset) =>
+    asset.itemPath !== null || asset.subset
+      ? [{ ...asset, fileName: joinSubset(asset.subset, asset.itemPath ?? asset.fileName) }]
+      : [],
+  )
+  const matchable = () => [...placed, ...existing, ...aliases, ...newImages.map(pendingAsset)]
   let match: AssetMatcher<MatchableAsset> = createAssetMatcher<MatchableAsset>(matchable())
   const sizeOf = (path: string) => {
     const asset = match(path)
@@ -276,4 +283,8 @@ function summariseUnmatched(warnings: ReportEntry[]): void {
     count: dropped.size,
   })
   warnings.splice(0, warnings.length, ...kept)
+}
+
+function joinSubset(subset: string, path: string): string {
+  return subset ? `${subset}/${path}` : path
 }

@@ -118,6 +118,24 @@ describe('an imported dataset keeps its layout on the way out', () => {
     }
   })
 
+  it('streams COCO of several subsets as one file whose names keep them apart, which imports back', async () => {
+    const projectId = await newProject('COCO of subsets')
+    await importZip(projectId, 'yolo', yoloZip())
+    const coco = await exportJson(projectId, 'format=coco')
+    expect(coco.images.map((i: { file_name: string }) => i.file_name).sort()).toEqual([
+      'train/1.jpg',
+      'val/1.jpg',
+    ])
+    const res = await t.request(`/api/projects/${projectId}/import?format=coco&mode=replace`, {
+      body: JSON.stringify(coco),
+      headers: { 'content-type': 'application/json' },
+      cookie: lead,
+    })
+    const body = await res.json()
+    expect(body.imported).toMatchObject({ images: 2, regions: 2, assets: 0 })
+    expect(body.warnings).toEqual([])
+  })
+
   it("keeps a CVAT image's subset", async () => {
     const projectId = await newProject('CVAT subsets')
     const xml = `<annotations><version>1.1</version>

@@ -55,10 +55,11 @@ describe('CVAT XML made by CVAT (datumaro fixtures)', () => {
     expect(kinds).toEqual(new Set(['bbox', 'polyline', 'polygon', 'keypoints']))
   })
 
-  it('reports shapes without a label in a task export', () => {
+  it('leaves out and reports the shapes without a label in a task export', () => {
     const { dataset, report } = importCvat(readFolder(path.join(cvatDir, 'for_images/export_task')))
     expect(dataset.items).toHaveLength(2)
-    expect(report.warnings.find((w) => w.code === 'unknown-label')?.count).toBe(2)
+    expect(dataset.items.flatMap((i) => i.regions).every((r) => r.label !== '')).toBe(true)
+    expect(report.warnings.filter((w) => w.code === 'skipped')).toHaveLength(2)
   })
 
   it('reads video tracks frame by frame', () => {

@@ -41,6 +41,20 @@ describe('COCO results', () => {
     expect(() => importCocoResults(bad, { images, categories })).toThrow(/\[0\]\.category_id/)
   })
 
+  it('leaves out entries whose category has a blank name, naming each one', () => {
+    const { dataset, report } = importCocoResults(
+      files([
+        { image_id: 42, category_id: 0, bbox: [0, 0, 1, 1], score: 1 },
+        { image_id: 42, category_id: 3, bbox: [0, 0, 1, 1], score: 1 },
+      ]),
+      { images, categories: [...categories, { id: 0, name: ' ' }] },
+    )
+    expect(dataset.items[0]!.regions.map((r) => r.label)).toEqual(['car'])
+    expect(dataset.labels).toEqual([{ name: 'car' }])
+    const skipped = report.warnings.filter((w) => w.code === 'skipped')
+    expect(skipped.map((w) => [w.file, w.path])).toEqual([['results.json', '[0]']])
+  })
+
   it('exports the ids it is given and no empty segmentation for boxes', () => {
     const { dataset } = importCocoResults(
       files([{ image_id: 42, category_id: 3, bbox: [1, 2, 3, 4], score: 0.5 }]),

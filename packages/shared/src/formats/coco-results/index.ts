@@ -6,6 +6,7 @@ import { cocoCategoryIds } from '../coco/export.ts'
 import { cocoAnnotationSchema } from '../coco/schema.ts'
 import type { CocoAnnotationOut } from '../coco/schema.ts'
 import { encodeJson, parseJson, parseWithSchema } from '../common/json.ts'
+import { isBlankLabel, skipUnlabelled } from '../common/labels.ts'
 import { ReportBuilder } from '../common/report.ts'
 import type { ConversionReport, FileSet, InterchangeDataset, InterchangeItem } from '../model.ts'
 import { FormatError } from '../model.ts'
@@ -73,6 +74,7 @@ export function importCocoResults(
           `no category with id ${entry.category_id}`,
         )
       }
+      if (isBlankLabel(label)) return skipUnlabelled(report, file, where, 'result')
       const regions = annotationToRegions(entry, {
         file,
         where,
@@ -89,7 +91,9 @@ export function importCocoResults(
       item.regions.push(...regions)
     })
   }
-  const labels = (options.categories ?? []).map((c) => ({ name: c.name }))
+  const labels = (options.categories ?? [])
+    .filter((c) => !isBlankLabel(c.name))
+    .map((c) => ({ name: c.name }))
   return { dataset: { labels, items: [...items.values()] }, report: report.build() }
 }
 

@@ -40,6 +40,31 @@ describe('COCO import', () => {
     expect(out.annotations.map((a: { category_id: number }) => a.category_id)).toEqual([3, 1])
   })
 
+  it('leaves out annotations of a category whose name is empty or blank, naming each one', () => {
+    const { dataset, report } = importCoco(
+      fileSet({
+        images: [image],
+        categories: [
+          { id: 1, name: '' },
+          { id: 2, name: 'car' },
+          { id: 3, name: '  ' },
+        ],
+        annotations: [
+          { id: 1, image_id: 7, category_id: 1, bbox: [1, 2, 3, 4] },
+          { id: 2, image_id: 7, category_id: 2, bbox: [1, 2, 3, 4] },
+          { id: 3, image_id: 7, category_id: 3, bbox: [1, 2, 3, 4] },
+        ],
+      }),
+    )
+    expect(dataset.items[0]!.regions.map((r) => r.label)).toEqual(['car'])
+    expect(dataset.labels.map((l) => l.name)).toEqual(['car'])
+    const skipped = report.warnings.filter((w) => w.code === 'skipped')
+    expect(skipped.map((w) => [w.file, w.path])).toEqual([
+      ['annotations.json', 'annotations[0]'],
+      ['annotations.json', 'annotations[2]'],
+    ])
+  })
+
   it('keeps supercategories through a round trip', () => {
     const { dataset } = importCoco(
       fileSet({

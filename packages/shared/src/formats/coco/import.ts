@@ -1,5 +1,6 @@
 import { parseJson, parseWithSchema } from '../common/json.ts'
 import { baseName, itemKey, newItem, normalizePath } from '../paths.ts'
+import { isBlankLabel, skipUnlabelled } from '../common/labels.ts'
 import { ReportBuilder } from '../common/report.ts'
 import type {
   ConversionReport,
@@ -99,6 +100,7 @@ export function importCoco(
           `no category with id ${ann.category_id}`,
         )
       }
+      if (isBlankLabel(label)) return skipUnlabelled(report, file, where, 'annotation')
       let group: string | number = ann.id ?? `${where}`
       if (ann.id !== undefined) {
         const idKey = String(ann.id)
@@ -152,6 +154,8 @@ function readCategories(
       throw new FormatError(file, `categories[${i}].id`, `category id ${idKey} is used twice`)
     }
     nameOfId.set(idKey, category.name)
+    // A category without a name is no label; its annotations are left out one by one.
+    if (isBlankLabel(category.name)) return
     if (labelNames.has(category.name)) {
       report.count('other', 'two categories share a name; they were joined into one label', file)
       return

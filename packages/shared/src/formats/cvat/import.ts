@@ -1,4 +1,5 @@
 import { decodeText } from '../common/json.ts'
+import { isBlankLabel, skipUnlabelled } from '../common/labels.ts'
 import { ReportBuilder } from '../common/report.ts'
 import {
   FormatError,
@@ -104,10 +105,6 @@ export function importCvat(
 
   for (const item of items.values()) {
     for (const label of [...item.regions.map((r) => r.label), ...item.tags]) {
-      if (label === '') {
-        report.count('unknown-label', 'shapes without a label')
-        continue
-      }
       if (labelNames.has(label)) continue
       labelNames.add(label)
       labels.push({ name: label })
@@ -265,7 +262,17 @@ function readShapes(
 ): void {
   const cuboids = childrenOf(image, 'cuboid').length
   if (cuboids > 0) report.count('skipped', 'cuboid shapes are not read', file, cuboids)
-  for (const tag of childrenOf(image, 'tag')) item.tags.push(attr(tag, 'label') ?? '')
+  childrenOf(image, 'tag').forEach((tag, i) => {
+    const label = attr(tag, 'label')
+    if (isBlankLabel(label)) skipUnlabelled(report, file, `${where}/tag[${i}]`, 'tag')
+    else item.tags.push(label!)
+  })
+  // A shape without a label cannot be a region; it is left out and reported where it stands.
+  const labelled = (shape: XmlNode, at: string) => {
+    if (!isBlankLabel(attr(shape, 'label'))) return true
+    skipUnlabelled(report, file, at)
+    return false
+  }
 
   const common = (shape: XmlNode) => {
     const label = attr(shape, 'label') ?? ''
@@ -290,6 +297,7 @@ function readShapes(
   const push = (region: InterchangeRegion) => item.regions.push(region)
   childrenOf(image, 'box').forEach((box, i) => {
     const at = `${where}/box[${i}]`
+    if (!labelled(box, at)) return
     const [xtl, ytl, xbr, ybr] = ['xtl', 'ytl', 'xbr', 'ybr'].map((k) =>
       coordinate(file, at, box, k),
     ) as [number, number, number, number]
@@ -307,18 +315,22 @@ function readShapes(
   })
   childrenOf(image, 'polygon').forEach((shape, i) => {
     const at = `${where}/polygon[${i}]`
+    if (!labelled(shape, at)) return
     const points = parsePoints(file, at, attr(shape, 'points'))
     if (points.length < 3) throw new FormatError(file, at, 'polygon with fewer than 3 points')
     push({ ...common(shape), kind: 'polygon', geometry: { points } })
   })
   childrenOf(image, 'polyline').forEach((shape, i) => {
     const at = `${where}/polyline[${i}]`
+    if (!labelled(shape, at)) return
     const points = parsePoints(file, at, attr(shape, 'points'))
     if (points.length < 2) throw new FormatError(file, at, 'polyline with fewer than 2 points')
     push({ ...common(shape), kind: 'polyline', geometry: { points } })
   })
   childrenOf(image, 'points').forEach((shape, i) => {
-    const points = parsePoints(file, `${where}/points[${i}]`, attr(shape, 'points'))
+    const at = `${where}/points[${i}]`
+    if (!labelled(shape, at)) return
+    const points = parsePoints(file, at, attr(shape, 'points'))
     if (points.length === 1) {
       const [x, y] = points[0]!
       push({ ...common(shape), kind: 'point', geometry: { x, y } })
@@ -329,6 +341,7 @@ function readShapes(
   })
   childrenOf(image, 'ellipse').forEach((shape, i) => {
     const at = `${where}/ellipse[${i}]`
+    if (!labelled(shape, at)) return
     const [cx, cy, rx, ry] = ['cx', 'cy', 'rx', 'ry'].map((k) =>
       coordinate(file, at, shape, k),
     ) as [number, number, number, number]
@@ -344,6 +357,7 @@ function readShapes(
   })
   childrenOf(image, 'skeleton').forEach((shape, i) => {
     const at = `${where}/skeleton[${i}]`
+    if (!labelled(shape, at)) return
     const base = common(shape)
     const names = spec.keypoints.get(base.label) ?? []
     spec.keypoints.set(base.label, names)
@@ -359,6 +373,7 @@ function readShapes(
   })
   childrenOf(image, 'mask').forEach((shape, i) => {
     const at = `${where}/mask[${i}]`
+    if (!labelled(shape, at)) return
     if (!item.width || !item.height) {
       report.count('missing-size', 'mask on an image without width and height not read', file)
       return

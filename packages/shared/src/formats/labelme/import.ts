@@ -1,6 +1,7 @@
 import type { Point } from '../../geometry/index.ts'
 import { boundsOfPoints, rleFromBinary } from '../../geometry/index.ts'
 import { parseJson, parseWithSchema } from '../common/json.ts'
+import { isBlankLabel, skipUnlabelled } from '../common/labels.ts'
 import { ReportBuilder } from '../common/report.ts'
 import type {
   ConversionReport,
@@ -79,9 +80,10 @@ export function importLabelme(
       }
     }
     for (const [flag, on] of Object.entries(doc.flags ?? {})) {
-      if (on === true && !item.tags.includes(flag)) item.tags.push(flag)
+      if (on === true && !isBlankLabel(flag) && !item.tags.includes(flag)) item.tags.push(flag)
     }
     doc.shapes.forEach((shape, i) => {
+      if (isBlankLabel(shape.label)) return skipUnlabelled(report, file, `shapes[${i}]`)
       const region = readShape(shape, `shapes[${i}]`, file, item, report)
       if (!region) return
       if (!labels.includes(region.label)) labels.push(region.label)

@@ -229,6 +229,30 @@ describe('labelme import', () => {
     expect(dataset.items[0]!.regions).toEqual([])
     expect(report.warnings.map((w) => w.code)).toContain('missing-size')
   })
+  it('leaves out shapes whose label is empty or blank and names each one', () => {
+    const point = [[1, 1]]
+    const { dataset, report } = importLabelme(
+      files(
+        doc(
+          [
+            shape('point', point, { label: '' }),
+            shape('point', point),
+            shape('point', point, { label: '  ' }),
+          ],
+          { flags: { '': true, day: true } },
+        ),
+      ),
+    )
+    const item = dataset.items[0]!
+    expect(item.regions.map((r) => r.label)).toEqual(['thing'])
+    expect(item.tags).toEqual(['day'])
+    expect(dataset.labels).toEqual([{ name: 'thing' }])
+    const skipped = report.warnings.filter((w) => w.code === 'skipped')
+    expect(skipped.map((w) => [w.file, w.path])).toEqual([
+      ['dir/img.json', 'shapes[0]'],
+      ['dir/img.json', 'shapes[2]'],
+    ])
+  })
 })
 
 describe('labelme export', () => {

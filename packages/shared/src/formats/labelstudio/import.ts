@@ -1,6 +1,7 @@
 import { rboxFromTopLeft, normalizeAngle } from '../../geometry/index.ts'
 import { parseJson, parseWithSchema } from '../common/json.ts'
 import { itemKey, normalizePath } from '../paths.ts'
+import { isBlankLabel, skipUnlabelled } from '../common/labels.ts'
 import { ReportBuilder } from '../common/report.ts'
 import type {
   ConversionReport,
@@ -183,6 +184,7 @@ function readResults(results: LsResult[], where: string, ctx: ReadContext, prov:
       report.count('skipped', `${r.type} result without a label skipped`, file)
       return
     }
+    if (isBlankLabel(label)) return skipUnlabelled(report, file, at)
     if (labelCount(r) > 1) {
       report.count('lossy', 'region with several labels: the first one was kept', file)
     }
@@ -241,7 +243,7 @@ function readResults(results: LsResult[], where: string, ctx: ReadContext, prov:
       region.attributes[r.from_name ?? r.type] =
         r.type === 'textarea' && values.length === 1 ? values[0] : values
     } else if (r.type === 'choices') {
-      for (const v of values) if (!item.tags.includes(v)) item.tags.push(v)
+      for (const v of values) if (!isBlankLabel(v) && !item.tags.includes(v)) item.tags.push(v)
     } else {
       report.count('skipped', `${r.type} result not attached to a region skipped`, file)
     }

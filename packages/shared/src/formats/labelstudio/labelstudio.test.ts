@@ -190,6 +190,28 @@ describe('Label Studio import', () => {
     expect(() => importLabelStudio(bad)).toThrow(FormatError)
     expect(() => importLabelStudio(bad)).toThrow(/\[0\]\.annotations\[0\]\.result\[0\]\.value\.x/)
   })
+  it('leaves out regions and image choices whose label is empty or blank, naming each region', () => {
+    const box = { x: 1, y: 1, width: 1, height: 1 }
+    const { dataset, report } = importLabelStudio(
+      files([
+        task([
+          rect({ ...box, rectanglelabels: [''] }),
+          rect({ ...box, rectanglelabels: ['car'] }),
+          rect({ ...box, rectanglelabels: [' \t'] }),
+          { type: 'choices', from_name: 'c', to_name: 'image', value: { choices: ['', 'day'] } },
+        ]),
+      ]),
+    )
+    const item = dataset.items[0]!
+    expect(item.regions.map((r) => r.label)).toEqual(['car'])
+    expect(item.tags).toEqual(['day'])
+    expect(dataset.labels).toEqual([{ name: 'car' }])
+    const skipped = report.warnings.filter((w) => w.code === 'skipped')
+    expect(skipped.map((w) => [w.file, w.path])).toEqual([
+      ['tasks.json', '[0].annotations[0].result[0]'],
+      ['tasks.json', '[0].annotations[0].result[2]'],
+    ])
+  })
 })
 
 describe('labelStudioImagePath', () => {

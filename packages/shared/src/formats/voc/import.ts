@@ -1,4 +1,5 @@
 import { decodeText } from '../common/json.ts'
+import { isBlankLabel, skipUnlabelled } from '../common/labels.ts'
 import { ReportBuilder } from '../common/report.ts'
 import {
   FormatError,
@@ -141,7 +142,7 @@ export function importVoc(
     const masks = instanceMasks(files, objectPng, item, objects.length, report)
     objects.forEach((object, index) => {
       const where = `annotation/object[${index}]`
-      const regions = readObject(file, where, object, index + 1, oneBased)
+      const regions = readObject(file, where, object, index + 1, oneBased, report)
       const mask = masks?.get(index + 1)
       if (mask && regions[0]) {
         const { label } = regions[0]
@@ -230,13 +231,17 @@ function readObject(
   object: XmlNode,
   group: number,
   oneBased: boolean,
+  report: ReportBuilder,
 ): InterchangeRegion[] {
   const label = textOf(object.name)
-  if (!label) throw new FormatError(file, `${where}/name`, 'object without a name')
+  if (isBlankLabel(label)) {
+    skipUnlabelled(report, file, where, 'object')
+    return []
+  }
   const attributes = readAttributes(object)
   const offset = oneBased ? 1 : 0
   const parts = childrenOf(object, 'part')
-  const base = { label, attributes, sourceId: group, ...(parts.length ? { group } : {}) }
+  const base = { label: label!, attributes, sourceId: group, ...(parts.length ? { group } : {}) }
   const regions: InterchangeRegion[] = []
 
   const polygon = childOf(object, 'polygon')
@@ -261,10 +266,11 @@ function readObject(
     const partWhere = `${where}/part[${i}]`
     const partBox = childOf(part, 'bndbox')
     const name = textOf(part.name)
-    if (!partBox || !name) throw new FormatError(file, partWhere, 'part without a name or <bndbox>')
+    if (!partBox) throw new FormatError(file, partWhere, 'part without a <bndbox>')
+    if (isBlankLabel(name)) return skipUnlabelled(report, file, partWhere, 'part')
     regions.push({
       kind: 'bbox',
-      label: name,
+      label: name!,
       attributes: { part_of: label },
       group,
       geometry: readBox(file, `${partWhere}/bndbox`, partBox, oneBased),

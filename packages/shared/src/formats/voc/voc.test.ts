@@ -85,6 +85,27 @@ describe('importVoc', () => {
     expect(dataset.items[0]).toMatchObject({ path: 'x.png', width: 7, height: 5, regions: [] })
   })
 
+  it('leaves out objects and parts whose name is empty or blank, naming each one', () => {
+    const part = (name: string) =>
+      `<part><name>${name}</name><bndbox><xmin>1</xmin><ymin>1</ymin><xmax>2</xmax><ymax>2</ymax></bndbox></part>`
+    const body = [
+      box('', [1, 1, 10, 20]),
+      box('person', [1, 1, 10, 20], part(' ') + part('head')),
+      box('  ', [1, 1, 10, 20]),
+      '<object><bndbox><xmin>1</xmin><ymin>1</ymin><xmax>2</xmax><ymax>2</ymax></bndbox></object>',
+    ].join('')
+    const { dataset, report } = importVoc(fileSet({ 'a.xml': annotation(body) }))
+    expect(dataset.items[0]!.regions.map((r) => r.label)).toEqual(['person', 'head'])
+    expect(dataset.labels.map((l) => l.name)).toEqual(['person', 'head'])
+    const skipped = report.warnings.filter((w) => w.code === 'skipped')
+    expect(skipped.map((w) => [w.file, w.path])).toEqual([
+      ['a.xml', 'annotation/object[0]'],
+      ['a.xml', 'annotation/object[1]/part[0]'],
+      ['a.xml', 'annotation/object[2]'],
+      ['a.xml', 'annotation/object[3]'],
+    ])
+  })
+
   it('refuses a box whose corners are not numbers, naming the field', () => {
     const files = fileSet({
       'a.xml': annotation(box('cat', [1, 1, 2, 2]).replace('<xmax>2', '<xmax>two')),

@@ -1,4 +1,5 @@
 import { decodeText } from '../common/json.ts'
+import { isBlankLabel, skipUnlabelled } from '../common/labels.ts'
 import { chooseOption } from '../common/options.ts'
 import { ReportBuilder } from '../common/report.ts'
 import {
@@ -137,6 +138,10 @@ export function importYolo(
       })
     } else if (size) {
       for (const line of lines) {
+        if (isBlankLabel(names[line.classIndex])) {
+          skipUnlabelled(report, line.file, `line ${line.line}`)
+          continue
+        }
         item.regions.push(toRegion(line, size, read))
       }
     }
@@ -156,7 +161,7 @@ export function importYolo(
 
   items.sort((a, b) => a.key.localeCompare(b.key))
   const labels = declaredLabels(names, config)
-  if (labels.length < names.length) {
+  if (labels.length < names.filter((name) => !isBlankLabel(name)).length) {
     report.warn({ code: 'other', message: 'the names list repeats a class; repeats are merged' })
   }
   return { dataset: { labels, items }, report: report.build() }
@@ -308,7 +313,7 @@ function declaredLabels(
 ): InterchangeLabel[] {
   const labels = new Map<string, InterchangeLabel>()
   for (const [i, name] of names.entries()) {
-    if (labels.has(name)) continue
+    if (labels.has(name) || isBlankLabel(name)) continue
     const keypoints = config.kptNames?.get(i)
     const skeleton = config.manifest?.skeletons?.[name]
     labels.set(name, {

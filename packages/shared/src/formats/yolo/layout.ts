@@ -46,17 +46,20 @@ function resolve(present: (path: string) => boolean, base: string, written: stri
   return joinPath(base, parts.filter((part) => part !== '..').join('/'))
 }
 
-function parseNamesList(file: string, text: string): string[] {
+/**
+ * Class names, one a line. A blank line inside the list is a class without a name (darknet
+ * counts it); its boxes are left out and reported, like any shape without a label.
+ */
+function parseNamesList(text: string): string[] {
   const lines = text.split(/\r?\n/).map((line) => line.trim())
   while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop()
-  lines.forEach((line, i) => {
-    if (line === '') throw new FormatError(file, `line ${i + 1}`, 'empty class name')
-  })
   return lines
 }
 
 function namesFromYaml(file: string, value: unknown): string[] {
-  if (Array.isArray(value)) return value.map((name) => String(name))
+  // A class written without a name (`~`) is blank, not the class "null".
+  const nameOf = (name: unknown) => (name == null ? '' : String(name))
+  if (Array.isArray(value)) return value.map(nameOf)
   if (value && typeof value === 'object') {
     const names: string[] = []
     for (const [key, name] of Object.entries(value)) {
@@ -64,7 +67,7 @@ function namesFromYaml(file: string, value: unknown): string[] {
       if (!Number.isInteger(index) || index < 0) {
         throw new FormatError(file, `names.${key}`, 'class keys must be non-negative integers')
       }
-      names[index] = String(name)
+      names[index] = nameOf(name)
     }
     for (let i = 0; i < names.length; i++) {
       if (names[i] === undefined) throw new FormatError(file, `names.${i}`, 'missing class name')
@@ -166,7 +169,7 @@ export function readYoloConfig(files: FileSet): YoloConfig {
       const file = resolve(present, root, namesPath)
       if (fileSet.has(file)) {
         configFiles.add(file)
-        names = parseNamesList(file, text(file))
+        names = parseNamesList(text(file))
       }
     }
     for (const key of ['train', 'valid', 'val', 'test']) {
@@ -181,7 +184,7 @@ export function readYoloConfig(files: FileSet): YoloConfig {
       paths.find((p) => extName(p).toLowerCase() === '.names')
     if (namesFile) {
       configFiles.add(namesFile)
-      names = parseNamesList(namesFile, text(namesFile))
+      names = parseNamesList(text(namesFile))
       if (!dataFile) root = dirName(namesFile)
     }
   }

@@ -214,6 +214,31 @@ describe('importYolo values', () => {
     expect(error.where).toBe('line 3')
   })
 
+  it('leaves out lines of a class with a blank name, naming the file and line', () => {
+    const configs: Record<string, string>[] = [
+      { 'data.yaml': "names: ['', a, ' ', ~]\n" },
+      { 'classes.txt': '\na\n \n\n' + 'b\n' },
+    ]
+    for (const config of configs) {
+      const { dataset, report } = importYolo(
+        fileSet({
+          ...config,
+          'images/x.jpg': IMAGE,
+          'labels/x.txt': '0 .5 .5 .1 .1\n1 .5 .5 .1 .1\n2 .5 .5 .1 .1\n3 .5 .5 .1 .1',
+        }),
+        { sizeOf: sizeIs(100, 100) },
+      )
+      expect(dataset.items[0]!.regions.map((r) => r.label)).toEqual(['a'])
+      expect(dataset.labels.map((l) => l.name)).toEqual('data.yaml' in config ? ['a'] : ['a', 'b'])
+      const skipped = report.warnings.filter((w) => w.code === 'skipped')
+      expect(skipped.map((w) => [w.file, w.path])).toEqual([
+        ['labels/x.txt', 'line 1'],
+        ['labels/x.txt', 'line 3'],
+        ['labels/x.txt', 'line 4'],
+      ])
+    }
+  })
+
   it('clamps small overshoots and counts them, refusing large ones', () => {
     const files = fileSet({
       'classes.txt': 'a\n',

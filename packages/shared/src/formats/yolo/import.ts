@@ -23,6 +23,13 @@ import {
   type RawLine,
 } from './lines.ts'
 import { poseRegion, type KeypointShape } from './pose.ts'
+import {
+  dotaRegion,
+  isDotaLabelFile,
+  parseDotaFile,
+  type DotaCounter,
+  type DotaLine,
+} from './dota.ts'
 
 /** What a YOLO dataset was made for; decides how 4-point lines and export geometry are read. */
 export const YOLO_TASKS = ['detect', 'segment', 'obb', 'pose'] as const
@@ -53,6 +60,8 @@ type ImageEntry = { subset: string; path: string; present: boolean; label?: stri
  * (`obj.data`, `obj.names`, `train.txt`, labels beside images) or loose folders with a names
  * file. Items come from the images present or listed; an image without a label file, or with an
  * empty one, is an item with no regions. Label files without an image are reported, not read.
+ * DOTA files in a `labelTxt/` folder beside `images/` (Roboflow's `yolo_obb`) are read as rotated
+ * boxes in pixels, labelled by class name (see `dota.ts`).
  */
 export function importYolo(
   input: FileSet,
@@ -84,10 +93,14 @@ export function importYolo(
   reportOrphanLabels(files, config.configFiles, labelUsers, report)
 
   const parsed = new Map<string, RawLine[]>()
+  const dota = new Map<string, DotaLine[]>()
   for (const label of labelUsers.keys()) {
-    parsed.set(label, parseLabelFile(label, decodeText(files.get(label)!)))
+    const text = decodeText(files.get(label)!)
+    if (isDotaLabelFile(label)) dota.set(label, parseDotaFile(label, text))
+    else parsed.set(label, parseLabelFile(label, text))
   }
-  const names = config.names ?? inventNames(parsed, report)
+  // DOTA lines name their class; only index lines need a names list.
+  const names = config.names ?? (parsed.size > 0 ? inventNames(parsed, report) : [])
   for (const lines of parsed.values()) {
     for (const line of lines) {
       if (line.classIndex >= names.length) {
@@ -117,6 +130,8 @@ export function importYolo(
   const quadsAreBoxes = !pose && (task ? task === 'obb' : guessQuadsAreBoxes(images, parsed, sizes))
   const read: ReadContext = { names, quadsAreBoxes, pose, counter, report }
 
+  const dotaCounter: DotaCounter = { clamped: 0, fitted: 0 }
+  const dotaNames: string[] = []
   const items: InterchangeItem[] = []
   const keys = new Set<string>()
   for (const [file, entry] of images) {
@@ -129,6 +144,27 @@ export function importYolo(
     const size = sizes.get(file)
     const lines = entry.label ? (parsed.get(entry.label) ?? []) : []
     const item = newItem(subset, path, size)
+    const dotaLines = entry.label ? (dota.get(entry.label) ?? []) : []
+    if (dotaLines.length > 0 && !size) {
+      report.warn({
+        code: 'missing-size',
+        message: `image size unknown: ${dotaLines.length} pixel boxes read without checking them against the image edges`,
+        file,
+        count: dotaLines.length,
+      })
+    }
+    for (const line of dotaLines) {
+      const region = dotaRegion(line, size, dotaCounter)
+      if (!names.includes(region.label) && !dotaNames.includes(region.label)) {
+        dotaNames.push(region.label)
+        report.count(
+          'unknown-label',
+          `class "${region.label}" is not in the names list; added`,
+          line.file,
+        )
+      }
+      item.regions.push(region)
+    }
     if (lines.length > 0 && !size) {
       report.warn({
         code: 'missing-size',
@@ -159,9 +195,26 @@ export function importYolo(
     )
   }
 
+  if (dotaCounter.clamped > 0) {
+    report.count(
+      'clamped',
+      'DOTA corners outside the image moved onto its edge',
+      undefined,
+      dotaCounter.clamped,
+    )
+  }
+  if (dotaCounter.fitted > 0) {
+    report.count(
+      'other',
+      'DOTA corners that are not a rectangle; fitted',
+      undefined,
+      dotaCounter.fitted,
+    )
+  }
+
   items.sort((a, b) => a.key.localeCompare(b.key))
-  const labels = declaredLabels(names, config)
-  if (labels.length < names.filter((name) => !isBlankLabel(name)).length) {
+  const labels = [...declaredLabels(names, config), ...dotaNames.map((name) => ({ name }))]
+  if (labels.length - dotaNames.length < names.filter((name) => !isBlankLabel(name)).length) {
     report.warn({ code: 'other', message: 'the names list repeats a class; repeats are merged' })
   }
   return { dataset: { labels, items }, report: report.build() }
@@ -262,7 +315,7 @@ function imageOfLabel(
 ): { stem: string; subset: string; pathStem: string } | undefined {
   const segments = stripExtension(label).split('/')
   for (let i = segments.length - 2; i >= 0; i--) {
-    if (!/^(labels|annotations)$/i.test(segments[i]!)) continue
+    if (!/^(labels|annotations|labeltxt)$/i.test(segments[i]!)) continue
     const after = segments.slice(i + 1)
     const stem = [...segments.slice(0, i), 'images', ...after].join('/')
     if (after.length > 1) return { stem, subset: after[0]!, pathStem: after.slice(1).join('/') }
@@ -281,7 +334,13 @@ function stripExtension(file: string): string {
   return ext ? file.slice(0, -ext.length) : file
 }
 
-/** A `.txt` that no image claims is reported when it sits in a labels folder or reads as labels. */
+/** Folder names that hold label files: `labels`, DOTA's `labelTxt`, `Annotations`, `yolo_labels`. */
+const LABELS_LIKE = /label|annotation/i
+
+/**
+ * A `.txt` that no image claims is reported when it sits in a labels-like folder or reads as
+ * labels, so no label file is ever dropped in silence.
+ */
 function reportOrphanLabels(
   files: FileSet,
   configFiles: Set<string>,
@@ -290,7 +349,7 @@ function reportOrphanLabels(
 ): void {
   for (const [file, bytes] of files) {
     if (extName(file).toLowerCase() !== '.txt' || configFiles.has(file) || used.has(file)) continue
-    const inLabels = file.split('/').some((s) => /^(labels|annotations)$/i.test(s))
+    const inLabels = file.split('/').some((s) => LABELS_LIKE.test(s))
     let looksLikeLabels = false
     try {
       looksLikeLabels = parseLabelFile(file, decodeText(bytes)).length > 0

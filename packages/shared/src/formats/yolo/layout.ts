@@ -218,7 +218,8 @@ function ancestors(path: string): string[] {
 const IMAGE_DIRS = new Set(['images', 'jpegimages', 'img', 'imgs'])
 /** Folder names that mean a split when they stand before `images/` (Roboflow's layout). */
 const SPLIT_NAMES = new Set(['train', 'training', 'val', 'valid', 'validation', 'test', 'testing'])
-const LABEL_DIRS = ['labels', 'Labels', 'annotations', 'Annotations']
+/** `labelTxt` is DOTA's folder (Roboflow's `yolo_obb` export), read by `dota.ts`. */
+const LABEL_DIRS = ['labels', 'Labels', 'annotations', 'Annotations', 'labelTxt']
 
 /**
  * The label files an image may have, most specific first: the Ultralytics rule (the last

@@ -13,6 +13,7 @@ import { FormatError } from '../model.ts'
 import { annotationToRegions } from './annotation-import.ts'
 import { COCO_EXTRAS_KEY, readFileExtras, readImageExtras } from './extras.ts'
 import { cocoFileSchema } from './schema.ts'
+import { SKIPPED_TASKS, cocoTaskOf, type CocoTask } from './tasks.ts'
 import type { CocoCategory } from './schema.ts'
 
 export type CocoImportOptions = {
@@ -25,17 +26,25 @@ export type CocoImportOptions = {
 
 /** The subset a COCO file name implies: `instances_train.json` gives `train`. */
 export function subsetFromFileName(file: string): string {
-  const match = /^(?:instances|person_keypoints|panoptic)_(.+)\.json$/i.exec(baseName(file))
+  const match =
+    /^(?:instances|person_keypoints|panoptic|labels|captions|image_info|stuff)_(.+)\.json$/i.exec(
+      baseName(file),
+    )
   return match?.[1] ?? ''
 }
 
 /**
  * Imports COCO instances (boxes, polygons, RLE masks, keypoints). Each `.json` file in the set is
- * one annotation file; several files become several subsets. Category ids may start at 0 and have
- * gaps; repeated annotation ids are kept apart and renumbered with a warning. Image fields beyond
- * id, name and size (`license`, `coco_url`, `date_captured`, ...) are kept in
- * `item.attributes.coco`, and top-level blocks such as `info` and `licenses` in `dataset.meta.coco`,
- * so that an export writes them back.
+ * one annotation file; several files become several subsets, and files of several tasks for one
+ * subset (`instances_train.json`, `person_keypoints_train.json`) join on the same items. A
+ * labels file (annotations with a category and no geometry) gives image tags. Files of tasks
+ * Concord does not import (captions, panoptic) are left out with a warning, and so is a file
+ * listing images only when other files carry the annotations (see `tasks.ts`).
+ *
+ * Category ids may start at 0 and have gaps; repeated annotation ids are kept apart and
+ * renumbered with a warning. Image fields beyond id, name and size (`license`, `coco_url`,
+ * `date_captured`, ...) are kept in `item.attributes.coco`, and top-level blocks such as `info`
+ * and `licenses` in `dataset.meta.coco`, so that an export writes them back.
  */
 export function importCoco(
   files: FileSet,
@@ -46,21 +55,41 @@ export function importCoco(
   const labelNames = new Set<string>()
   const items = new Map<string, InterchangeItem>()
   let meta: Record<string, unknown> | undefined
-  const jsonFiles = [...files.keys()].filter((f) => f.toLowerCase().endsWith('.json')).sort()
-  if (jsonFiles.length === 0) throw new FormatError('(files)', undefined, 'no COCO .json file')
+  const allJson = [...files.keys()].filter((f) => f.toLowerCase().endsWith('.json')).sort()
+  if (allJson.length === 0) throw new FormatError('(files)', undefined, 'no COCO .json file')
+
+  // Files are classified first, so that the subset rules below count only the files read. A
+  // lone file keeps its parse; several are parsed again one at a time, to hold one in memory.
+  const tasks = new Map<string, CocoTask>()
+  let lone: unknown
+  for (const file of allJson) {
+    const value = parseJson(file, files.get(file)!)
+    tasks.set(file, cocoTaskOf(value))
+    if (allJson.length === 1) lone = value
+  }
+  const annotated = allJson.filter((f) => tasks.get(f) === 'instances' || tasks.get(f) === 'labels')
+  const jsonFiles =
+    annotated.length > 0 ? annotated : allJson.filter((f) => tasks.get(f) === 'image_info')
+  for (const file of allJson) {
+    const why = SKIPPED_TASKS[tasks.get(file)!]
+    if (why && !jsonFiles.includes(file)) report.warn({ code: 'skipped', message: why, file })
+  }
 
   for (const file of jsonFiles) {
     const subset =
       jsonFiles.length === 1 && options.subset !== undefined
         ? options.subset
         : subsetFromFileName(file) || (jsonFiles.length > 1 ? stem(file) : '')
-    const coco = parseWithSchema(file, cocoFileSchema, parseJson(file, files.get(file)!))
+    const raw = allJson.length === 1 ? lone : parseJson(file, files.get(file)!)
+    const coco = parseWithSchema(file, cocoFileSchema, raw)
+    const tagsOnly = tasks.get(file) === 'labels'
     // Several files (train, val) repeat one `info` and `licenses`; the first file's are kept.
     meta ??= readFileExtras(coco)
 
     const categoryName = readCategories(file, coco.categories ?? [], labels, labelNames, report)
 
     const itemOfImage = new Map<string, InterchangeItem>()
+    const claimed = new Set<InterchangeItem>()
     coco.images.forEach((image, i) => {
       const idKey = String(image.id)
       if (itemOfImage.has(idKey)) {
@@ -69,19 +98,21 @@ export function importCoco(
       const path = normalizePath(image.file_name)
       const key = itemKey(subset, path)
       let item = items.get(key)
-      if (item) {
+      // Another task's file for the same subset names the same images: no duplicate there.
+      if (item && claimed.has(item)) {
         report.count(
           'other',
           'two image entries name one file; their annotations were joined',
           file,
         )
-      } else {
+      } else if (!item) {
         item = newItem(subset, path, image)
         const extras = readImageExtras(image)
         if (extras) item.attributes = { [COCO_EXTRAS_KEY]: extras }
         items.set(key, item)
       }
       itemOfImage.set(idKey, item)
+      claimed.add(item)
     })
 
     const annotations = coco.annotations ?? []
@@ -101,6 +132,10 @@ export function importCoco(
         )
       }
       if (isBlankLabel(label)) return skipUnlabelled(report, file, where, 'annotation')
+      if (tagsOnly) {
+        if (!item.tags.includes(label)) item.tags.push(label)
+        return
+      }
       let group: string | number = ann.id ?? `${where}`
       if (ann.id !== undefined) {
         const idKey = String(ann.id)
@@ -148,18 +183,22 @@ function readCategories(
   report: ReportBuilder,
 ): Map<string, string> {
   const nameOfId = new Map<string, string>()
+  const namesHere = new Set<string>()
   categories.forEach((category, i) => {
     const idKey = String(category.id)
     if (nameOfId.has(idKey)) {
       throw new FormatError(file, `categories[${i}].id`, `category id ${idKey} is used twice`)
     }
+    const repeated = namesHere.has(category.name)
+    namesHere.add(category.name)
     nameOfId.set(idKey, category.name)
     // A category without a name is no label; its annotations are left out one by one.
     if (isBlankLabel(category.name)) return
-    if (labelNames.has(category.name)) {
+    if (repeated) {
       report.count('other', 'two categories share a name; they were joined into one label', file)
-      return
     }
+    // Files of one dataset (train, val, keypoints) repeat its categories: one label each.
+    if (labelNames.has(category.name)) return
     labelNames.add(category.name)
     labels.push({
       name: category.name,

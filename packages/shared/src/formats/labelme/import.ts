@@ -11,7 +11,8 @@ import type {
   InterchangeRegion,
 } from '../model.ts'
 import { FormatError } from '../model.ts'
-import { dirName, itemKey, joinPath } from '../paths.ts'
+import { sniffImageExtension } from '../common/image-type.ts'
+import { dirName, isImagePath, itemKey, joinPath, normalizePath, stripExt } from '../paths.ts'
 import { circleToPolygon } from './circle.ts'
 import { decodePngMask, fromBase64 } from './png-mask.ts'
 import { rboxFromCorners } from './rotation.ts'
@@ -53,10 +54,21 @@ export function importLabelme(
   const images = new Map<string, Uint8Array>()
   const jsonFiles = [...files.keys()].filter((f) => f.toLowerCase().endsWith('.json')).sort()
   if (jsonFiles.length === 0) throw new FormatError('(files)', undefined, 'no labelme .json file')
+  const imageFiles = [...files.keys()].filter(isImagePath).sort()
 
   for (const file of jsonFiles) {
     const doc = parseWithSchema(file, labelmeFileSchema, parseJson(file, files.get(file)!))
-    const path = joinPath(dirName(file), doc.imagePath)
+    let embedded: Uint8Array | undefined
+    if (doc.imageData) {
+      try {
+        embedded = fromBase64(doc.imageData)
+      } catch {
+        throw new FormatError(file, 'imageData', 'not valid base64')
+      }
+    }
+    const path = embedded
+      ? embeddedImagePath(file, doc.imagePath, embedded, imageFiles, report)
+      : joinPath(dirName(file), doc.imagePath)
     const key = itemKey(subset, path)
     let item = items.get(key)
     if (item) {
@@ -72,13 +84,7 @@ export function importLabelme(
     if (size) Object.assign(item, size)
     else report.warn({ code: 'missing-size', message: `image size unknown for ${path}`, file })
 
-    if (doc.imageData) {
-      try {
-        images.set(path, fromBase64(doc.imageData))
-      } catch {
-        throw new FormatError(file, 'imageData', 'not valid base64')
-      }
-    }
+    if (embedded) images.set(path, embedded)
     for (const [flag, on] of Object.entries(doc.flags ?? {})) {
       if (on === true && !isBlankLabel(flag) && !item.tags.includes(flag)) item.tags.push(flag)
     }
@@ -96,6 +102,37 @@ export function importLabelme(
     report: report.build(),
     images,
   }
+}
+
+/**
+ * The item path of an image embedded as `imageData`. labelme names it by `imagePath`, but some
+ * files carry the JSON's own name there (`apc2016_obj3.json`) or a name without an extension;
+ * the bytes would then be stored as a `.json`. Such an image is named after the JSON: the
+ * image of that stem beside it when the upload has one, else the stem with the extension the
+ * bytes' magic number gives.
+ */
+function embeddedImagePath(
+  file: string,
+  imagePath: string,
+  bytes: Uint8Array,
+  imageFiles: string[],
+  report: ReportBuilder,
+): string {
+  const written = joinPath(dirName(file), imagePath)
+  if (isImagePath(written)) return written
+  const stem = normalizePath(stripExt(file))
+  const beside = imageFiles.find((image) => normalizePath(stripExt(image)) === stem)
+  if (beside) return normalizePath(beside)
+  const ext = sniffImageExtension(bytes)
+  if (!ext) {
+    report.warn({
+      code: 'other',
+      message: `imageData is not a JPEG, PNG, BMP, GIF or WebP image; item named ${stem}`,
+      file,
+      path: 'imageData',
+    })
+  }
+  return `${stem}${ext ?? ''}`
 }
 
 function readShape(

@@ -39,6 +39,11 @@ export type FormatEntry = {
      * by normalised path: callers must not take them for photos.
      */
     notImages?: string[]
+    /**
+     * The input's image file of each item, by item key, where the format knows it (YOLO): an
+     * item's path may differ from its file's (a renamed `a_png.png` is the item `a.png`).
+     */
+    imageFiles?: Map<string, string>
   } & Record<string, unknown>
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   export: (

@@ -93,7 +93,11 @@ export function exportYolo(
     yaml[split.key] = `images/${split.dir}`
     if (split.key !== subset) subsets[split.key] = subset
   }
-  addRequiredSplits(yaml, report)
+  for (const [key, folder] of addRequiredSplits(yaml, report)) {
+    // The importer reads a folder named twice as `train`: its images keep their own subset.
+    const subset = [...splits].find(([, split]) => `images/${split.dir}` === folder)?.[0]
+    if (subset !== undefined && subset !== key) subsets[key] = subset
+  }
   const manifest: YoloManifest = { version: 1, task }
   if (task === 'pose') addPoseFields(yaml, manifest, dataset, keypoints, classOf)
   yaml.names = Object.fromEntries(names.map((name, i) => [i, name]))
@@ -131,8 +135,12 @@ function addPoseFields(
  * folder of the other (or of the first split), as people do by hand for a dataset that has no
  * validation images; the importer reads a folder named twice once, so no items are doubled.
  */
-function addRequiredSplits(yaml: Record<string, unknown>, report: ReportBuilder): void {
+function addRequiredSplits(
+  yaml: Record<string, unknown>,
+  report: ReportBuilder,
+): [key: string, folder: unknown][] {
   const firstSplit = Object.entries(yaml).find(([key]) => key !== 'path')?.[1]
+  const filled: [string, unknown][] = []
   for (const [key, other] of [
     ['val', 'train'],
     ['train', 'val'],
@@ -141,12 +149,14 @@ function addRequiredSplits(yaml: Record<string, unknown>, report: ReportBuilder)
     const folder = yaml[other] ?? firstSplit
     if (folder === undefined) continue
     yaml[key] = folder
+    filled.push([key, folder])
     report.warn({
       code: 'other',
       message: `no ${key} subset: ${key} in data.yaml points at ${String(folder)}`,
       file: 'data.yaml',
     })
   }
+  return filled
 }
 
 /** Labels in the dataset's order, then any that regions use without declaring. */

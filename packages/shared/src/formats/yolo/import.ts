@@ -53,6 +53,17 @@ export type YoloImportOptions = {
   images?: string[]
 }
 
+export type YoloImportResult = {
+  dataset: InterchangeDataset
+  report: ConversionReport
+  /**
+   * The image file of the input that each item was read from, by item key, for the images the
+   * input carries. An item's path need not be its file's: a Concord export renames `a.png` to
+   * `images/train/a_png.png` beside `a.jpg`, and its manifest brings the name `a.png` back.
+   */
+  imageFiles: Map<string, string>
+}
+
 type ImageEntry = { subset: string; path: string; present: boolean; label?: string }
 
 /**
@@ -63,10 +74,7 @@ type ImageEntry = { subset: string; path: string; present: boolean; label?: stri
  * DOTA files in a `labelTxt/` folder beside `images/` (Roboflow's `yolo_obb`) are read as rotated
  * boxes in pixels, labelled by class name (see `dota.ts`).
  */
-export function importYolo(
-  input: FileSet,
-  options: YoloImportOptions = {},
-): { dataset: InterchangeDataset; report: ConversionReport } {
+export function importYolo(input: FileSet, options: YoloImportOptions = {}): YoloImportResult {
   const files: FileSet = new Map()
   for (const [path, bytes] of input) files.set(normalizePath(path), bytes)
   const report = new ReportBuilder()
@@ -133,6 +141,7 @@ export function importYolo(
   const dotaCounter: DotaCounter = { clamped: 0, fitted: 0 }
   const dotaNames: string[] = []
   const items: InterchangeItem[] = []
+  const imageFiles = new Map<string, string>()
   const keys = new Set<string>()
   for (const [file, entry] of images) {
     let { subset, path } = entry
@@ -141,6 +150,7 @@ export function importYolo(
       ;({ subset, path } = { subset: '', path: file })
     }
     keys.add(itemKey(subset, path))
+    if (entry.present) imageFiles.set(itemKey(subset, path), file)
     const size = sizes.get(file)
     const lines = entry.label ? (parsed.get(entry.label) ?? []) : []
     const item = newItem(subset, path, size)
@@ -217,7 +227,7 @@ export function importYolo(
   if (labels.length - dotaNames.length < names.filter((name) => !isBlankLabel(name)).length) {
     report.warn({ code: 'other', message: 'the names list repeats a class; repeats are merged' })
   }
-  return { dataset: { labels, items }, report: report.build() }
+  return { dataset: { labels, items }, report: report.build(), imageFiles }
 }
 
 function collectImages(

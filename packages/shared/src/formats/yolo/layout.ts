@@ -135,7 +135,7 @@ export function readYoloConfig(files: FileSet): YoloConfig {
     configFiles.add(yamlFile)
     const doc = parseYaml(text(yamlFile)) as Record<string, unknown>
     names = namesFromYaml(yamlFile, doc.names)
-    manifest = readManifest(yamlFile, doc.concord)
+    manifest = rebaseManifest(readManifest(yamlFile, doc.concord), dirName(yamlFile))
     const written = typeof doc.path === 'string' ? doc.path : ''
     // An absolute `path` points into the author's machine; the yaml's own folder is the root.
     const local = /^([a-zA-Z]:|\/|~)/.test(written) ? '' : written
@@ -189,6 +189,16 @@ export function readYoloConfig(files: FileSet): YoloConfig {
     }
   }
   return { names, root, splits, configFiles, manifest }
+}
+
+/**
+ * The manifest names images relative to its data.yaml; a zip that wraps the export in a folder
+ * (`my-export/data.yaml`) puts them under that folder in the file set.
+ */
+function rebaseManifest(manifest: YoloManifest | undefined, dir: string): YoloManifest | undefined {
+  if (!manifest?.items || dir === '') return manifest
+  const items = manifest.items.map((item) => ({ ...item, image: joinPath(dir, item.image) }))
+  return { ...manifest, items }
 }
 
 /** Keys of data.yaml that are not splits: Ultralytics' own and Concord's manifest. */

@@ -4,10 +4,28 @@ import { FormatError } from '../model.ts'
 const decoder = new TextDecoder('utf-8')
 const encoder = new TextEncoder()
 
-/** Decodes UTF-8 text, dropping a byte-order mark. */
-export function decodeText(bytes: Uint8Array): string {
-  const text = decoder.decode(bytes)
+/**
+ * Decodes UTF-8 text, dropping a byte-order mark. A file too large for one string (V8 stops
+ * near 512 MiB) is a FormatError naming it and its size, not a fault of the server.
+ */
+export function decodeText(bytes: Uint8Array, file = '(input)'): string {
+  let text: string
+  try {
+    text = decoder.decode(bytes)
+  } catch (error) {
+    if (!isStringTooLong(error)) throw error
+    const size = `${bytes.length} bytes (${(bytes.length / 1024 ** 2).toFixed(0)} MiB)`
+    throw new FormatError(file, undefined, `${size} is too large to read as text`)
+  }
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
+}
+
+/** Node says ERR_STRING_TOO_LONG; browsers throw a RangeError ("Invalid string length"). */
+function isStringTooLong(error: unknown): boolean {
+  if (error instanceof RangeError) return true
+  return (
+    !!error && typeof error === 'object' && 'code' in error && error.code === 'ERR_STRING_TOO_LONG'
+  )
 }
 
 /** Encodes text as UTF-8. */
@@ -56,7 +74,7 @@ function lineAndColumn(text: string, offset: number): string {
 
 /** Parses JSON bytes; see {@link parseJsonText}. */
 export function parseJson(file: string, bytes: Uint8Array): unknown {
-  return parseJsonText(file, decodeText(bytes))
+  return parseJsonText(file, decodeText(bytes, file))
 }
 
 /** Formats a zod issue path as a JSON path: `annotations[3].bbox`. */

@@ -91,7 +91,7 @@ export function importConcord(
   if (names.length === 0) throw new FormatError('(files)', undefined, 'no .jsonl file')
 
   for (const file of names) {
-    const lines = decodeText(files.get(file)!).split('\n')
+    const lines = decodeText(files.get(file)!, file).split('\n')
     let header = false
     lines.forEach((raw, i) => {
       const line = raw.trim()

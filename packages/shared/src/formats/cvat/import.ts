@@ -64,7 +64,7 @@ export function importCvat(
   const xmlFiles = [...input.keys()].filter((p) => extName(p).toLowerCase() === '.xml').sort()
   if (xmlFiles.length === 0) throw new FormatError('(upload)', undefined, 'no CVAT XML file')
   for (const file of xmlFiles) {
-    const doc = parseXml(file, decodeText(input.get(file)!), ARRAYS)
+    const doc = parseXml(file, decodeText(input.get(file)!, file), ARRAYS)
     const root = childOf(doc, 'annotations')
     if (!root) throw new FormatError(file, undefined, 'not CVAT XML (no <annotations>)')
     const version = textOf(root.version)

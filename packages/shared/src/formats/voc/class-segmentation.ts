@@ -37,7 +37,7 @@ export function classIndex(
   }
   const path = [...files.keys()].find((p) => baseName(p).toLowerCase() === 'class_names.txt')
   if (!path) return { names: VOC_CLASSES }
-  const lines = decodeText(files.get(path)!).split(/\r?\n/)
+  const lines = decodeText(files.get(path)!, path).split(/\r?\n/)
   while (lines.length > 0 && lines[lines.length - 1]!.trim() === '') lines.pop()
   return { names: lines.map((line) => line.trim()) }
 }

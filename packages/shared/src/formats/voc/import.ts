@@ -109,7 +109,7 @@ export function importVoc(
 
   const xmlFiles = [...files.keys()].filter((p) => extName(p).toLowerCase() === '.xml').sort()
   for (const file of xmlFiles) {
-    const doc = parseXml(file, decodeText(files.get(file)!), ['object', 'part', 'attribute'])
+    const doc = parseXml(file, decodeText(files.get(file)!, file), ['object', 'part', 'attribute'])
     const annotation = childOf(doc, 'annotation')
     if (!annotation) {
       report.warn({ code: 'skipped', message: 'not a VOC annotation (no <annotation>)', file })
@@ -345,7 +345,7 @@ function readSubsets(files: FileSet): Map<string, string> {
   const lists: { name: string; ids: string[] }[] = []
   const main = [...files.keys()].filter((p) => /(^|\/)ImageSets\/Main\/[^/]+\.txt$/i.test(p))
   for (const path of main) {
-    const rows = decodeText(files.get(path)!)
+    const rows = decodeText(files.get(path)!, path)
       .split(/\r?\n/)
       .map((line) => line.trim())
       .filter((line) => line !== '' && !line.startsWith('#'))
@@ -364,7 +364,7 @@ function readLabelmap(files: FileSet): InterchangeLabel[] {
   const path = [...files.keys()].find((p) => baseName(p).toLowerCase() === 'labelmap.txt')
   if (!path) return []
   const labels: InterchangeLabel[] = []
-  for (const line of decodeText(files.get(path)!).split(/\r?\n/)) {
+  for (const line of decodeText(files.get(path)!, path).split(/\r?\n/)) {
     if (line.trim() === '' || line.startsWith('#')) continue
     const [name, rgb] = line.split(':')
     if (!name) continue

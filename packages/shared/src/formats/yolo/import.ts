@@ -103,7 +103,7 @@ export function importYolo(input: FileSet, options: YoloImportOptions = {}): Yol
   const parsed = new Map<string, RawLine[]>()
   const dota = new Map<string, DotaLine[]>()
   for (const label of labelUsers.keys()) {
-    const text = decodeText(files.get(label)!)
+    const text = decodeText(files.get(label)!, label)
     if (isDotaLabelFile(label)) dota.set(label, parseDotaFile(label, text))
     else parsed.set(label, parseLabelFile(label, text))
   }
@@ -362,7 +362,7 @@ function reportOrphanLabels(
     const inLabels = file.split('/').some((s) => LABELS_LIKE.test(s))
     let looksLikeLabels = false
     try {
-      looksLikeLabels = parseLabelFile(file, decodeText(bytes)).length > 0
+      looksLikeLabels = parseLabelFile(file, decodeText(bytes, file)).length > 0
     } catch {
       looksLikeLabels = false
     }

@@ -96,7 +96,7 @@ export function readYoloConfig(files: FileSet): YoloConfig {
   const fileSet = new Set(paths)
   const dirs = new Set(paths.flatMap((p) => ancestors(p)))
   const present = (p: string) => fileSet.has(p) || dirs.has(p)
-  const text = (p: string) => decodeText(files.get(p)!)
+  const text = (p: string) => decodeText(files.get(p)!, p)
   const configFiles = new Set<string>()
   const splits: YoloConfig['splits'] = []
   let names: string[] | undefined

@@ -45,6 +45,19 @@ describe('format registry', () => {
   })
 
   for (const name of FORMAT_NAMES) {
+    it(`${name}: the images of an export with images are never read as annotations`, () => {
+      const entry = FORMATS[name]
+      const exported = entry.export(dataset)
+      const files = new Map(exported.files)
+      // Placed as the server places them: where the format says, else at the item's path.
+      const placed = (exported as { images?: Map<string, string> }).images
+      const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46])
+      files.set(placed?.get('a.jpg') ?? 'a.jpg', jpeg)
+      files.set('more/b.png', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+      const back = entry.import(files, importOptions(name, exported)).dataset
+      expect(back.items.flatMap((i) => i.regions)).toHaveLength(1)
+    })
+
     it(`${name}: a box exported through the registry imports back at the same place`, () => {
       const entry = FORMATS[name]
       const exported = entry.export(dataset)

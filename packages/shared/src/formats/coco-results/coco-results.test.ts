@@ -55,6 +55,17 @@ describe('COCO results', () => {
     expect(skipped.map((w) => [w.file, w.path])).toEqual([['results.json', '[0]']])
   })
 
+  it('reads only .json files as results, and refuses a set without one', () => {
+    const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0])
+    const withImage = files([{ image_id: 42, category_id: 3, bbox: [1, 2, 3, 4], score: 1 }])
+    withImage.set('val/a.jpg', jpeg)
+    const { dataset } = importCocoResults(withImage, { images, categories })
+    expect(dataset.items[0]!.regions).toHaveLength(1)
+    expect(() => importCocoResults(new Map([['val/a.jpg', jpeg]]), { images, categories })).toThrow(
+      /no COCO results \.json file/,
+    )
+  })
+
   it('exports the ids it is given and no empty segmentation for boxes', () => {
     const { dataset } = importCocoResults(
       files([{ image_id: 42, category_id: 3, bbox: [1, 2, 3, 4], score: 0.5 }]),

@@ -59,7 +59,12 @@ export function importCocoResults(
   }
   const nameOf = new Map((options.categories ?? []).map((c) => [String(c.id), c.name]))
 
-  for (const file of [...files.keys()].sort()) {
+  // A zip exported with its images carries them beside the results: only .json is results.
+  const jsonFiles = [...files.keys()].filter((f) => f.toLowerCase().endsWith('.json')).sort()
+  if (jsonFiles.length === 0) {
+    throw new FormatError('(files)', undefined, 'no COCO results .json file')
+  }
+  for (const file of jsonFiles) {
     const results = parseWithSchema(file, resultsSchema, parseJson(file, files.get(file)!))
     results.forEach((entry, i) => {
       const where = `[${i}]`

@@ -10,6 +10,13 @@ import { fitForExport, mergeReports, type FormatCarries } from './fit.ts'
 import type { ConversionReport, FileSet, InterchangeDataset } from './model.ts'
 
 export * from './model.ts'
+export {
+  VOC_CONVENTIONS,
+  VOC_NAME_SOURCES,
+  type VocConvention,
+  type VocImportOptions,
+  type VocNameFrom,
+} from './voc/index.ts'
 
 /** Every interchange format, by the name the API and the UI use. */
 export const FORMAT_NAMES = [

@@ -44,8 +44,20 @@ import { classIndex, classMaskRegions, labelledInstanceRegions } from './class-s
 export const VOC_CONVENTIONS = ['one-based', 'zero-based-continuous'] as const
 export type VocConvention = (typeof VOC_CONVENTIONS)[number]
 
+/**
+ * What names the item of an annotation XML.
+ *
+ * - `file` (default): the XML's own name (`000001.xml` is image `000001`), as the VOC devkit and
+ *   the training tools that read it do.
+ * - `filename`: the `<filename>` inside it (`<folder>` is ignored), for an XML whose own name
+ *   says nothing, such as one sent as a request body.
+ */
+export const VOC_NAME_SOURCES = ['file', 'filename'] as const
+export type VocNameFrom = (typeof VOC_NAME_SOURCES)[number]
+
 export type VocImportOptions = {
   convention?: VocConvention
+  nameFrom?: VocNameFrom
   /** Displayed size by image path, for annotations without a `<size>`. */
   sizeOf?: (path: string) => { width: number; height: number } | undefined
 }
@@ -59,7 +71,7 @@ const FLAGS = new Set(['truncated', 'difficult', 'occluded'])
  * Reads Pascal VOC XML: single files, or a VOCdevkit tree (`Annotations/`, `JPEGImages/`,
  * `ImageSets/Main/<subset>.txt`). The item is named after the XML file (`000001.xml` is image
  * `000001`), as the VOC devkit and the training tools that read it do; when `<filename>` says
- * otherwise the report warns. The extension comes from the image in `JPEGImages/`, else from
+ * otherwise the report warns. With `nameFrom: 'filename'` it follows `<filename>` instead. The extension comes from the image in `JPEGImages/`, else from
  * `<filename>`, else `.jpg`. A `SegmentationObject/<id>.png` beside `Annotations/` adds each
  * object's instance mask as a mask region after its box, both given the object's number as group.
  * A `SegmentationClass/<id>.png` without an object PNG adds one mask per class present. Without
@@ -78,6 +90,7 @@ export function importVoc(
   const report = new ReportBuilder()
   const oneBased =
     chooseOption('convention', options.convention, VOC_CONVENTIONS, 'one-based') === 'one-based'
+  const nameFrom = chooseOption('nameFrom', options.nameFrom, VOC_NAME_SOURCES, 'file')
   const subsets = readSubsets(files)
   const labels = readLabelmap(files)
   const classes = classIndex(files, labels)
@@ -104,7 +117,7 @@ export function importVoc(
     items.set(joinDir(imageDir, id), item)
     const known = options.sizeOf?.(image ?? path)
     if (known) Object.assign(item, { width: known.width, height: known.height })
-    return { item, image }
+    return item
   }
 
   const xmlFiles = [...files.keys()].filter((p) => extName(p).toLowerCase() === '.xml').sort()
@@ -115,18 +128,19 @@ export function importVoc(
       report.warn({ code: 'skipped', message: 'not a VOC annotation (no <annotation>)', file })
       continue
     }
-    const id = stripExt(baseName(file))
     const inDevkit = /(^|\/)Annotations$/i.test(dirName(file))
     const imageDir = inDevkit ? dirName(file).replace(/Annotations$/i, 'JPEGImages') : dirName(file)
     const filename = textOf(annotation.filename) ?? ''
-    if (filename && stripExt(baseName(normalizePath(filename))) !== id) {
+    const id = itemId(file, filename, nameFrom, report)
+    const existing = items.get(joinDir(imageDir, id))
+    if (existing) {
       report.warn({
         code: 'other',
-        message: `<filename> names ${filename}; the item follows the XML's own name, ${id}`,
+        message: `a second annotation names ${existing.path}; their objects were joined`,
         file,
       })
     }
-    const { item, image } = addItem(id, inDevkit ? '' : dirName(file), extName(filename), imageDir)
+    const item = existing ?? addItem(id, inDevkit ? '' : dirName(file), extName(filename), imageDir)
     const size = childOf(annotation, 'size')
     const width = Number(textOf(size?.width) || NaN)
     const height = Number(textOf(size?.height) || NaN)
@@ -178,7 +192,7 @@ export function importVoc(
       )
       continue
     }
-    const { item } = addItem(found.id, '', '', joinDir(found.root, 'JPEGImages'))
+    const item = addItem(found.id, '', '', joinDir(found.root, 'JPEGImages'))
     const regions = found.object
       ? labelledInstanceRegions(
           files,
@@ -211,6 +225,28 @@ export function importVoc(
     report: report.build(),
     notImages: [...segmentation.all],
   }
+}
+
+/** The image id (path without extension) an annotation XML names; see {@link VocNameFrom}. */
+function itemId(file: string, filename: string, nameFrom: VocNameFrom, report: ReportBuilder) {
+  const own = stripExt(baseName(file))
+  // A relative <filename> keeps its folders; a drive letter or a climb out keeps the name only.
+  const written = normalizePath(filename)
+  const outside = /^[a-zA-Z]:/.test(written) || written.split('/').includes('..')
+  const named = stripExt(outside ? baseName(written) : written)
+  if (nameFrom === 'filename') {
+    if (named) return named
+    report.warn({ code: 'other', message: `no <filename>; the item follows the XML's name`, file })
+    return own
+  }
+  if (filename && baseName(named) !== own) {
+    report.warn({
+      code: 'other',
+      message: `<filename> names ${filename}; the item follows the XML's own name, ${own}`,
+      file,
+    })
+  }
+  return own
 }
 
 function joinDir(dir: string, name: string): string {

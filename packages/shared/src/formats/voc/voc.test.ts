@@ -63,6 +63,50 @@ describe('importVoc', () => {
     )
   })
 
+  it('names the item after <filename>, ignoring <folder>, with nameFrom filename', () => {
+    const xml = annotation(`<folder>VOC2007</folder>${box('cat', [1, 1, 10, 20])}`, 'photo.png')
+    const body = fileSet({ 'annotations.xml': xml })
+    expect(importVoc(body).dataset.items[0]!.path).toBe('annotations.png')
+
+    const { dataset, report } = importVoc(body, { nameFrom: 'filename' })
+    expect(dataset.items.map((i) => i.path)).toEqual(['photo.png'])
+    expect(dataset.items[0]!.regions.map((r) => r.label)).toEqual(['cat'])
+    expect(report.warnings).toEqual([])
+  })
+
+  it('with nameFrom filename, finds the image by <filename>, keeps its folders, and drops a drive', () => {
+    const { dataset } = importVoc(
+      new Map([
+        ['x/ann.xml', enc(annotation(box('cat', [1, 1, 2, 2]), 'a'))],
+        ['x/a.jpeg', new Uint8Array([0xff, 0xd8])],
+        ['y.xml', enc(annotation('', 'cam1/b.jpg'))],
+        ['z.xml', enc(annotation('', 'C:\\data\\c.jpg'))],
+      ]),
+      { nameFrom: 'filename' },
+    )
+    expect(dataset.items.map((i) => i.path)).toEqual(['c.jpg', 'cam1/b.jpg', 'x/a.jpeg'])
+  })
+
+  it('falls back to the XML name without <filename>, joins two XMLs naming one image, and refuses an unknown nameFrom', () => {
+    const bare = '<annotation><size><width>9</width><height>9</height></size></annotation>'
+    const { dataset, report } = importVoc(
+      fileSet({
+        'a.xml': bare,
+        'b.xml': annotation(box('cat', [1, 1, 2, 2]), 'p.jpg'),
+        'c.xml': annotation(box('dog', [1, 1, 2, 2]), 'p.jpg'),
+      }),
+      { nameFrom: 'filename' },
+    )
+    expect(dataset.items.map((i) => [i.path, i.regions.map((r) => r.label)])).toEqual([
+      ['a.jpg', []],
+      ['p.jpg', ['cat', 'dog']],
+    ])
+    expect(report.warnings.map((w) => w.file)).toEqual(['a.xml', 'c.xml'])
+    expect(() => importVoc(fileSet({ 'a.xml': bare }), { nameFrom: 'name' as never })).toThrow(
+      FormatError,
+    )
+  })
+
   it('takes subsets from ImageSets/Main, preferring train over trainval, and keeps listed images without XML', () => {
     const { dataset } = importVoc(
       fileSet({

@@ -144,7 +144,10 @@ export async function planImport(
       { file: names[0] ?? '', path: [], warnings: result.report.warnings.slice(0, 10) },
     )
   }
-  const slots = matchItems(result.dataset, match, control, warnings)
+  // Formats that know which file is each item's image (YOLO's renamed `a_png.png`) say so.
+  const imageFiles =
+    result.imageFiles instanceof Map ? result.imageFiles : new Map<string, string>()
+  const slots = matchItems(result.dataset, match, imageFiles, control, warnings)
   checkRegions(slots)
   return {
     layer: options.layer,
@@ -160,6 +163,7 @@ export async function planImport(
 function matchItems(
   dataset: InterchangeDataset,
   match: AssetMatcher<MatchableAsset>,
+  imageFiles: Map<string, string>,
   control: RunControl,
   warnings: ReportEntry[],
 ): AssetSlot[] {
@@ -172,7 +176,10 @@ function matchItems(
       checkCancelled(control)
       control.progress('match', i, dataset.items.length)
     }
-    const asset = match(item.path, item.subset || undefined)
+    const imageFile = imageFiles.get(item.key)
+    const asset =
+      (imageFile !== undefined ? match(imageFile) : undefined) ??
+      match(item.path, item.subset || undefined)
     // Two different items on one image would merge their regions: neither is trusted.
     const owner = asset ? claimedBy.get(asset.id) : undefined
     if (asset && owner !== undefined && owner !== item.key) {

@@ -314,3 +314,86 @@ describe('imports that would do nothing', () => {
     expect(unmatched[20]).toMatchObject({ count: 10, message: expect.stringMatching(/10 more/) })
   })
 })
+
+describe('names that need care', () => {
+  it('takes a YOLO export of a.jpg, a.png and sub/a.jpg with their images into a new project', async () => {
+    const source = await newProject('Same stems')
+    const png = new Uint8Array(
+      await sharp({ create: { width: 100, height: 50, channels: 3, background: '#102030' } })
+        .png()
+        .toBuffer(),
+    )
+    const deeper = new Uint8Array(
+      await sharp({ create: { width: 100, height: 50, channels: 3, background: '#a0b0c0' } })
+        .jpeg()
+        .toBuffer(),
+    )
+    const coco = {
+      images: [
+        { id: 1, file_name: 'a.jpg', width: 100, height: 50 },
+        { id: 2, file_name: 'a.png', width: 100, height: 50 },
+        { id: 3, file_name: 'sub/a.jpg', width: 100, height: 50 },
+      ],
+      categories: [{ id: 1, name: 'cat' }],
+      annotations: [1, 2, 3].map((id) => ({
+        id,
+        image_id: id,
+        category_id: 1,
+        bbox: [id * 10, 10, 10, 10],
+        area: 100,
+        iscrowd: 0,
+      })),
+    }
+    await importZip(
+      source,
+      'coco',
+      new Map([
+        ['annotations.json', enc(JSON.stringify(coco))],
+        ['a.jpg', jpeg],
+        ['a.png', png],
+        ['sub/a.jpg', deeper],
+      ]),
+    )
+    const out = await exportFiles(source, 'format=yolo&images=true')
+    const target = await newProject('Same stems again')
+    const result = await importZip(target, 'yolo', out)
+    expect(result.imported).toMatchObject({ images: 3, regions: 3, assets: 3 })
+    expect(result.warnings).toEqual([])
+    const back = await exportJson(target, 'format=coco')
+    const xOf = new Map(
+      back.annotations.map((a: { image_id: number; bbox: number[] }) => [a.image_id, a.bbox[0]]),
+    )
+    const boxes = back.images
+      .map((i: { id: number; file_name: string }) => [i.file_name, xOf.get(i.id)])
+      .sort()
+    expect(boxes).toEqual([
+      ['a.jpg', 10],
+      ['a.png', 20],
+      ['sub/a.jpg', 30],
+    ])
+  })
+
+  it('names a lone VOC XML body by its <filename>', async () => {
+    const projectId = await newProject('Lone VOC XML')
+    const form = new FormData()
+    form.append('file', new Blob([jpeg as Uint8Array<ArrayBuffer>]), 'photo_7.jpg')
+    await t.request(`/api/projects/${projectId}/assets`, {
+      method: 'POST',
+      body: form,
+      cookie: lead,
+    })
+    const xml = `<annotation><folder>VOC2012</folder><filename>photo_7.jpg</filename>
+<size><width>100</width><height>50</height><depth></depth></size>
+<object><name>cat</name><bndbox><xmin>1.5</xmin><ymin>2</ymin><xmax>30</xmax><ymax>40</ymax></bndbox></object>
+</annotation>`
+    const res = await t.request(`/api/projects/${projectId}/import?format=voc`, {
+      body: xml,
+      headers: { 'content-type': 'application/xml' },
+      cookie: lead,
+    })
+    const body = await res.json()
+    expect(res.status).toBe(200)
+    expect(body.imported).toMatchObject({ images: 1, regions: 1 })
+    expect(body.warnings).toEqual([])
+  })
+})

@@ -80,6 +80,11 @@ export function createInterchangeRoutes(): Hono<AppEnv> {
       const options = { mode: query.mode, run: query.run, formatOptions }
       requireFormat(query.format)
       const files = await readImportBody(c, query.fileName)
+      // A lone VOC XML sent without its name is named here; its <filename> names the image.
+      const [only] = files.keys()
+      if (query.format === 'voc' && files.size === 1 && only === UNNAMED_XML) {
+        formatOptions.nameFrom ??= 'filename'
+      }
       if (query.async === 'true' || query.async === '1') {
         const row = await submitImport(ctx, user, projectId, query.format, files, options)
         c.var.log.info({ projectId, jobId: row.id, format: query.format }, 'import job queued')
@@ -144,8 +149,11 @@ async function readImportBody(c: Context<AppEnv>, fileName: string | undefined):
   return unzipToFileSet(bytes, { name: fileName ?? 'upload.zip' })
 }
 
+/** The name a single XML body gets when the request gives none. */
+const UNNAMED_XML = 'annotations.xml'
+
 function defaultFileName(type: string): string {
-  if (type.endsWith('/xml') || type.endsWith('+xml')) return 'annotations.xml'
+  if (type.endsWith('/xml') || type.endsWith('+xml')) return UNNAMED_XML
   if (type.includes('yaml')) return 'annotations.yaml'
   if (type === 'application/x-ndjson' || type === 'application/jsonl') return 'annotations.jsonl'
   if (type === 'text/plain') return 'annotations.txt'

@@ -137,10 +137,19 @@ function distance(a: Pt, b: Pt): number {
   return Math.hypot(a[0] - b[0], a[1] - b[1])
 }
 
-/** Rounds to 6 decimals (never truncates) inside `[0, 1]`, as an integer count of millionths. */
+/**
+ * Rounds to 6 decimals (never truncates) inside `[0, 1]`, as an integer count of millionths,
+ * exactly as Python's `f"{value:.6f}"` does, which the tools that write YOLO use: the exact binary
+ * value is rounded, a tie to the even neighbour. `toFixed` rounds the exact value too but sends
+ * a tie up; at 6 decimals a double ties only when it is an odd multiple of 1/128 (0.2890625 is
+ * 37/128), which `value * 128` (exact, a power of two) shows.
+ */
 export function toMillionths(value: number): number {
-  const n = Math.round(value * SCALE)
-  return n < 0 ? 0 : n > SCALE ? SCALE : n
+  if (!(value > 0)) return 0
+  if (value >= 1) return SCALE
+  const n = Number(value.toFixed(DECIMALS).replace('.', ''))
+  const tie = Number.isInteger(value * 128) && (value * 128) % 2 === 1
+  return tie && n % 2 === 1 ? n - 1 : n
 }
 
 /** Writes millionths as a fixed 6-decimal string. */

@@ -24,7 +24,6 @@ const coco80 = JSON.parse(
   ),
 ).categories.map((c: { name: string }) => ({ name: c.name }))
 
-
 describe('coco-rle-crowd', () => {
   it('decodes the crowd RLE into a mask with its true pixel count and extent', () => {
     const { dataset } = importCoco(files())

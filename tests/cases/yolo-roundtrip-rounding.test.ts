@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { InterchangeDataset } from '@concord/shared/formats/model'
+import { exportVoc } from '@concord/shared/formats/voc/export'
 import { exportYolo, importYolo } from '@concord/shared/formats/yolo/index'
 import { casesDir, text } from '../support/image-folder.ts'
 
@@ -38,6 +39,21 @@ describe('yolo-roundtrip-rounding', () => {
     const got = xyxy(importLine(original))
     got.forEach((v, i) => expect(v).toBeCloseTo(expected.raw[i], 6))
     expect(got.map(Math.round)).toEqual(expected.expected_int_box_round)
+  })
+
+  it('writes whole, rounded pixels to one-based VOC, which readers take with int()', () => {
+    const files = exportVoc(importLine(original)).files
+    const xml = text(
+      files,
+      [...files.keys()].find((f) => f.startsWith('Annotations/'))!,
+    )
+    const corner = (tag: string) => xml.match(new RegExp(`<${tag}>([^<]*)</${tag}>`))![1]!
+    const [xmin, ymin, xmax, ymax] = ['xmin', 'ymin', 'xmax', 'ymax'].map(corner)
+    // One-based: xmin is the first pixel counted from 1, xmax the last one inside.
+    expect([xmin, ymin, xmax, ymax].map(Number)).toEqual(
+      (expected.expected_int_box_round as number[]).map((v, i) => (i < 2 ? v + 1 : v)),
+    )
+    expect([xmin, ymin, xmax, ymax].every((v) => /^\d+$/.test(v))).toBe(true)
   })
 
   it('writes the same line back, round trip after round trip', () => {

@@ -203,6 +203,25 @@ function regionBounds(region: InterchangeRegion, report: ReportBuilder): BboxGeo
   }
 }
 
+/** How far from a whole pixel a corner may be and still be written as that pixel. */
+const SNAP_PX = 0.01
+
+/**
+ * A corner as VOC text. Corners that came through a format of normalised values (YOLO's six
+ * decimals) sit a hair off the pixel they were drawn on, `6.999968`; readers that take VOC with
+ * `int()` truncate that to 6, a pixel off, or refuse it. Within {@link SNAP_PX} of a whole pixel
+ * a corner is written as that pixel (rounded, never truncated) and counted; a genuine float
+ * corner (`88.5`) is written as it is.
+ */
+function snapCorner(value: number, report: ReportBuilder): string {
+  const whole = Math.round(value)
+  const gap = Math.abs(value - whole)
+  if (gap >= SNAP_PX) return formatCoordinate(value)
+  if (gap > 1e-9)
+    report.lossy('bbox', `corners within ${SNAP_PX} px of a whole pixel written as it`)
+  return String(whole)
+}
+
 function objectXml(
   region: InterchangeRegion,
   box: BboxGeometry,
@@ -215,12 +234,13 @@ function objectXml(
   object.truncated = flag(attrs.truncated ?? false)
   object.difficult = flag(attrs.difficult ?? false)
   if (attrs.occluded !== undefined) object.occluded = flag(attrs.occluded)
+  const corner = (value: number) => snapCorner(value, report)
   object.bndbox = {
-    xmin: formatCoordinate(box.x + offset),
-    ymin: formatCoordinate(box.y + offset),
+    xmin: corner(box.x + offset),
+    ymin: corner(box.y + offset),
     // One-based xmax is the last pixel inside: x + w - 1 + 1; continuous xmax is x + w as well.
-    xmax: formatCoordinate(box.x + box.w),
-    ymax: formatCoordinate(box.y + box.h),
+    xmax: corner(box.x + box.w),
+    ymax: corner(box.y + box.h),
   }
   const extra: XmlNode[] = []
   for (const [name, value] of Object.entries(attrs)) {

@@ -1,4 +1,11 @@
-import { clamp, clipBbox } from '../geometry/index.ts'
+import {
+  clamp,
+  clipBbox,
+  clipRingToImage,
+  rboxCorners,
+  ringArea,
+  type Point,
+} from '../geometry/index.ts'
 import { ReportBuilder } from './common/report.ts'
 import type {
   ConversionReport,
@@ -26,28 +33,130 @@ export function fitForExport(
   return { dataset: { ...dataset, items }, report: report.build() }
 }
 
-function fitItem(item: InterchangeItem, carries: FormatCarries, report: ReportBuilder) {
+/** What COCO keeps: crowd flags and groups, but nothing outside the image. */
+export const COCO_CARRIES: FormatCarries = { crowd: true, group: true, outside: false }
+
+/** {@link fitForExport} for one item, for exporters that stream items one at a time. */
+export function fitItem(
+  item: InterchangeItem,
+  carries: FormatCarries,
+  report: ReportBuilder,
+): InterchangeItem {
   const regions = []
   for (const region of item.regions) {
     if (region.crowd && !carries.crowd) report.lossy(region.kind, 'the format has no crowd flag')
     if (region.group != null && !carries.group) {
       report.lossy(region.kind, 'the format has no instance groups; parts export separately')
     }
-    if (region.kind !== 'bbox' || carries.outside || !item.width || !item.height) {
+    if (carries.outside || !item.width || !item.height) {
       regions.push(region)
       continue
     }
-    const { box, clipped } = clipBbox(region.geometry, item.width, item.height)
-    if (!clipped) {
-      regions.push(region)
-    } else if (box.w > 0 && box.h > 0) {
-      report.count('clipped', 'boxes clipped to the image', item.key)
-      regions.push({ ...region, geometry: box })
-    } else {
-      report.count('skipped', 'boxes wholly outside the image left out', item.key)
-    }
+    const fitted = clipRegion(region, item.width, item.height, report, item.key)
+    if (fitted) regions.push(fitted)
   }
   return { ...item, regions }
+}
+
+/**
+ * One region cut to the image `[0, width] x [0, height]` for export, each change counted under
+ * the item: a box or polygon is clipped (parts and holes too) and left out when nothing is
+ * inside; a polyline's vertices are moved onto the edge; a point outside is left out; a
+ * keypoint outside is written as not labelled (`v = 0` at 0,0, as COCO has it). A rotated box
+ * is the format's to write and is only reported when it reaches past the edge; a mask is sized
+ * to its image already.
+ */
+function clipRegion(
+  region: InterchangeRegion,
+  width: number,
+  height: number,
+  report: ReportBuilder,
+  file: string,
+): InterchangeRegion | null {
+  const inside = (x: number, y: number) => x >= 0 && y >= 0 && x <= width && y <= height
+  const clipped = (what: string) => report.count('clipped', `${what} clipped to the image`, file)
+  const left = (what: string) => {
+    report.count('skipped', `${what} wholly outside the image left out`, file)
+    return null
+  }
+  switch (region.kind) {
+    case 'bbox': {
+      const { box, clipped: changed } = clipBbox(region.geometry, width, height)
+      if (!changed) return region
+      if (!(box.w > 0 && box.h > 0)) return left('boxes')
+      clipped('boxes')
+      return { ...region, geometry: box }
+    }
+    case 'polygon': {
+      const g = region.geometry
+      const rings = [g.points, ...(g.parts ?? [])]
+      if (allInside([...rings, ...(g.holes ?? [])], inside)) return region
+      const outer = rings.map((ring) => clipRingToImage(ring, width, height)).filter(hasArea)
+      if (outer.length === 0) return left('polygons')
+      const holes = (g.holes ?? [])
+        .map((ring) => clipRingToImage(ring, width, height))
+        .filter(hasArea)
+      clipped('polygons')
+      const [points, ...parts] = outer as [Point[], ...Point[][]]
+      return {
+        ...region,
+        geometry: {
+          points,
+          ...(holes.length > 0 ? { holes } : {}),
+          ...(parts.length > 0 ? { parts } : {}),
+        },
+      }
+    }
+    case 'polyline': {
+      const { points } = region.geometry
+      if (allInside([points], inside)) return region
+      clipped('polyline vertices')
+      return {
+        ...region,
+        geometry: {
+          points: points.map(([x, y]) => [clamp(x, 0, width), clamp(y, 0, height)] as Point),
+        },
+      }
+    }
+    case 'point':
+      return inside(region.geometry.x, region.geometry.y) ? region : left('points')
+    case 'keypoints': {
+      const { points } = region.geometry
+      const out = points.filter((p) => p.v > 0 && !inside(p.x, p.y)).length
+      if (out === 0) return region
+      report.count('clipped', 'keypoints outside the image written as not labelled', file, out)
+      return {
+        ...region,
+        geometry: {
+          points: points.map((p) =>
+            p.v > 0 && !inside(p.x, p.y) ? { ...p, x: 0, y: 0, v: 0 as const } : p,
+          ),
+        },
+      }
+    }
+    case 'rbox':
+      if (!rboxCorners(region.geometry).every(([x, y]) => inside(x, y))) {
+        report.count(
+          'other',
+          'rotated boxes reaching past the image edge, written as they are',
+          file,
+        )
+      }
+      return region
+    default:
+      return region
+  }
+}
+
+function allInside(
+  rings: readonly (readonly Point[])[],
+  inside: (x: number, y: number) => boolean,
+): boolean {
+  return rings.every((ring) => ring.every(([x, y]) => inside(x, y)))
+}
+
+function hasArea(ring: Point[]): boolean {
+  return ring.length >= 3 && ringArea(ring) > 0
 }
 
 /** Reports in the order they happened: the fitting first, then the format's own. */

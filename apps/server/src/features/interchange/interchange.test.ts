@@ -72,7 +72,7 @@ function byImageAndCategory(coco: CocoFile) {
 }
 
 describe('COCO through the routes', () => {
-  it('round-trips the labelme COCO file: every box and polygon point within 1e-6, categories kept', async () => {
+  it('round-trips the labelme COCO file: every box and polygon point within 1e-6 (clipped to the image), categories kept', async () => {
     const projectId = await newProject('COCO round trip')
     await uploadPhotos(projectId, 'JPEGImages/')
 
@@ -133,8 +133,17 @@ describe('COCO through the routes', () => {
       const order = (list: CocoFile['annotations']) =>
         [...list].sort((a, b) => a.bbox[0]! - b.bbox[0]! || a.bbox[1]! - b.bbox[1]!)
       const [a, b] = [order(anns), order(mine)]
+      const image = original.images.find((i) => i.id === anns[0]!.image_id)!
+      const inImage = (ring: number[]) =>
+        ring.every((v, k) => v >= 0 && v <= (k % 2 === 0 ? image.width : image.height))
       a.forEach((ann, i) => {
         const other = b[i]!
+        // labelme leaves vertices a hair past the edge (375.38 on a 375 px image): the export
+        // clips those polygons to the image, and the rest comes back exactly.
+        if (!ann.segmentation.every(inImage)) {
+          expect(other.segmentation.every(inImage), `${key} clipped`).toBe(true)
+          return
+        }
         ann.bbox.forEach((v, k) =>
           expect(Math.abs(v - other.bbox[k]!), `${key} bbox`).toBeLessThan(1e-6),
         )

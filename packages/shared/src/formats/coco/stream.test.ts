@@ -12,7 +12,8 @@ import {
   maskRegion,
   polygonRegion,
 } from '../test-support/arbitraries.ts'
-import { exportCoco, importCoco } from './index.ts'
+import { exportDataset } from '../index.ts'
+import { importCoco } from './index.ts'
 import { writeCocoStream } from './stream.ts'
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../..')
@@ -34,8 +35,9 @@ async function streamed(dataset: InterchangeDataset, asAsync: boolean) {
   return { json: JSON.parse(text), report: stream.report() }
 }
 
+/** The whole-file export the server writes otherwise: the dataset fitted, then `exportCoco`. */
 function written(dataset: InterchangeDataset) {
-  const { files, report } = exportCoco(dataset, { crowd: 'rle' })
+  const { files, report } = exportDataset('coco', dataset, { crowd: 'rle' })
   return { json: JSON.parse(decodeText([...files.values()][0]!)), report }
 }
 
@@ -54,7 +56,7 @@ const twistedDataset = fc
   })
 
 describe('streamed COCO', () => {
-  it('parses to what exportCoco writes for random datasets, with the same report', async () => {
+  it('parses to what the COCO export writes for random datasets, with the same report', async () => {
     await fc.assert(
       fc.asyncProperty(twistedDataset, fc.boolean(), async (dataset, asAsync) => {
         const a = await streamed(dataset, asAsync)
@@ -66,7 +68,7 @@ describe('streamed COCO', () => {
     )
   })
 
-  it('parses to what exportCoco writes for the labelme COCO file read back', async () => {
+  it('parses to what the COCO export writes for the labelme COCO file read back', async () => {
     const { dataset } = importCoco(new Map([['annotations.json', readFileSync(labelmeCoco)]]))
     expect(dataset.items.some((i) => i.regions.length > 0)).toBe(true)
     const a = await streamed(dataset, true)

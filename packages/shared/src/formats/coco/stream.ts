@@ -4,6 +4,7 @@ import type { ConversionReport, InterchangeItem, InterchangeLabel } from '../mod
 import { groupInstances, instanceToAnnotation } from './annotation-export.ts'
 import { checkCocoExportOptions, exportCoco, type CocoExportOptions } from './export.ts'
 import { writeFileExtras, writeImageEntry } from './extras.ts'
+import { COCO_CARRIES, fitItem } from '../fit.ts'
 
 /** What the streaming writer reads: the label schema, then the items one at a time. */
 export type CocoStreamSource = {
@@ -62,7 +63,9 @@ export function writeCocoStream(
     let nextImageId = 1
     let nextAnnotationId = 1
     let written = false
-    for await (const item of source.items) {
+    for await (const sourceItem of source.items) {
+      // Fitted as `exportDataset` fits a whole dataset before `exportCoco`: clipped to the image.
+      const item = fitItem(sourceItem, COCO_CARRIES, report)
       const imageId = nextImageId++
       if (!item.width || !item.height) {
         report.count(

@@ -1,5 +1,6 @@
-import { useState } from 'react'
+import { useState, type DragEvent } from 'react'
 import { errorText } from '../../app/api.ts'
+import { IMPORT_SECTION_TITLE, pickImportDrop } from './file-kinds.ts'
 import { JobList } from './JobList.tsx'
 import { useStartExport, useStartImport } from './jobs.ts'
 
@@ -100,8 +101,9 @@ const IMPORT_MODES: Choice[] = [
 ]
 
 /**
- * Import a file, or export the project, in the chosen format. Both run as jobs on the server;
- * the list below shows their progress and lets them be cancelled.
+ * Import a file (chosen, or dropped on the import part), or export the project, in the chosen
+ * format. Both run as jobs on the server; the list below shows their progress and lets them be
+ * cancelled.
  */
 export function InterchangeSection({
   projectId,
@@ -117,6 +119,8 @@ export function InterchangeSection({
   const [importChoices, setImportChoices] = useState<Record<string, string>>({ mode: 'append' })
   const [exportChoices, setExportChoices] = useState<Record<string, string>>({})
   const [withImages, setWithImages] = useState(false)
+  const [over, setOver] = useState(false)
+  const [dropRefusal, setDropRefusal] = useState<string | null>(null)
   const startImport = useStartImport(projectId)
   const startExport = useStartExport(projectId)
 
@@ -125,9 +129,37 @@ export function InterchangeSection({
       (options ?? []).map((o) => [o.key, picked[o.key] ?? o.choices[0]?.value ?? '']),
     )
 
+  const importFile = (file: File) => {
+    setDropRefusal(null)
+    const options = {
+      mode: importChoices.mode ?? 'append',
+      ...chosen(format.importOptions, importChoices),
+    }
+    startImport.mutate({ file, format: format.id, options })
+  }
+
+  const onDrop = (e: DragEvent) => {
+    e.preventDefault()
+    setOver(false)
+    const dropped = [...e.dataTransfer.items]
+      .filter((item) => item.kind === 'file')
+      .flatMap((item) => {
+        const file = item.getAsFile()
+        const isDirectory = item.webkitGetAsEntry()?.isDirectory ?? false
+        return file ? [{ file, name: file.name, type: file.type, isDirectory }] : []
+      })
+    const choice = pickImportDrop(dropped)
+    if ('pick' in choice) {
+      importFile(choice.pick.file)
+    } else {
+      startImport.reset()
+      setDropRefusal(choice.refusal)
+    }
+  }
+
   return (
     <section className="card" data-testid="interchange-section">
-      <h2>{canImport ? 'Import and export' : 'Export'}</h2>
+      <h2>{canImport ? IMPORT_SECTION_TITLE : 'Export'}</h2>
       <label>
         Format
         <select
@@ -143,8 +175,18 @@ export function InterchangeSection({
         </select>
       </label>
       {canImport && (
-        <fieldset>
+        <fieldset
+          className={`drop-zone${over ? ' is-over' : ''}`}
+          data-testid="import-drop-zone"
+          onDragOver={(e) => {
+            e.preventDefault()
+            setOver(true)
+          }}
+          onDragLeave={() => setOver(false)}
+          onDrop={onDrop}
+        >
           <legend>Import</legend>
+          <p className="muted">Drop an annotation file or zip here, or choose it.</p>
           <OptionSelect
             name="Existing regions"
             choices={IMPORT_MODES}
@@ -169,15 +211,16 @@ export function InterchangeSection({
               hidden
               onChange={(e) => {
                 const file = e.target.files?.[0]
-                const options = {
-                  mode: importChoices.mode ?? 'append',
-                  ...chosen(format.importOptions, importChoices),
-                }
-                if (file) startImport.mutate({ file, format: format.id, options })
+                if (file) importFile(file)
                 e.target.value = ''
               }}
             />
           </label>
+          {dropRefusal && (
+            <p className="error" data-testid="import-drop-refusal">
+              {dropRefusal}
+            </p>
+          )}
           {startImport.error && <p className="error">{errorText(startImport.error)}</p>}
         </fieldset>
       )}
@@ -193,13 +236,13 @@ export function InterchangeSection({
               onChange={(v) => setExportChoices({ ...exportChoices, [o.key]: v })}
             />
           ))}
-          <label>
+          <label className="check">
             <input
               type="checkbox"
               data-testid="export-images"
               checked={withImages}
               onChange={(e) => setWithImages(e.target.checked)}
-            />{' '}
+            />
             with the images (a zip)
           </label>
           <button

@@ -1,6 +1,15 @@
 import { useEffect, useRef } from 'react'
 import { errorText } from '../../app/api.ts'
-import { isActive, useCancelJob, useJobs, useRefreshOnImport, type Job } from './jobs.ts'
+import { JobOutcome } from './JobOutcome.tsx'
+import {
+  cancelErrorIsStale,
+  isActive,
+  takeNewImportSuccesses,
+  useCancelJob,
+  useJobs,
+  useRefreshOnImport,
+  type Job,
+} from './jobs.ts'
 
 /** Recent imports and exports: progress while they run, then their result or error. */
 export function JobList({ projectId }: { projectId: string }) {
@@ -8,17 +17,24 @@ export function JobList({ projectId }: { projectId: string }) {
   const cancel = useCancelJob(projectId)
   const refresh = useRefreshOnImport(projectId)
   const seenDone = useRef(new Set<string>())
+  const cancelled = jobs.data?.find((j) => j.id === cancel.variables)
+  const stateAtCancelError = useRef<Job['state'] | undefined>(undefined)
 
   // An import that has just finished changed the assets and labels shown above.
   useEffect(() => {
-    for (const job of jobs.data ?? []) {
-      if (job.kind !== 'import' || job.state !== 'succeeded') continue
-      if (seenDone.current.has(job.id)) continue
-      const first = seenDone.current.size === 0 && !jobs.isFetchedAfterMount
-      seenDone.current.add(job.id)
-      if (!first) refresh()
-    }
+    const initial = !jobs.isFetchedAfterMount
+    if (takeNewImportSuccesses(jobs.data ?? [], seenDone.current, initial).length > 0) refresh()
   }, [jobs.data, jobs.isFetchedAfterMount, refresh])
+
+  // A failed cancel says nothing more once its job has ended: the job's row tells how.
+  useEffect(() => {
+    if (!cancel.error) {
+      stateAtCancelError.current = undefined
+      return
+    }
+    stateAtCancelError.current ??= cancelled?.state
+    if (cancelErrorIsStale(stateAtCancelError.current, cancelled)) cancel.reset()
+  }, [cancel.error, cancel.reset, cancelled])
 
   if (jobs.error) return <p className="error">{errorText(jobs.error)}</p>
   if (!jobs.data || jobs.data.length === 0) return null
@@ -64,45 +80,5 @@ function JobProgress({ job }: { job: Job }) {
       <progress value={total > 0 ? done : undefined} max={total > 0 ? total : undefined} />{' '}
       {phase ?? 'waiting'} {total > 0 ? `${done} / ${total}` : ''}
     </div>
-  )
-}
-
-function JobOutcome({ job }: { job: Job }) {
-  if (job.error) return <p className="error">{job.error.message}</p>
-  const imported = job.summary?.imported
-  const warnings = job.summary?.warnings ?? []
-  const lossiness = job.summary?.report?.lossiness ?? []
-  return (
-    <>
-      {imported && (
-        <p data-testid="import-result">
-          Imported {imported.images} images, {imported.regions} regions, {imported.labels} new
-          labels.
-        </p>
-      )}
-      {lossiness.length > 0 && (
-        <ul className="warnings">
-          {lossiness.map((l, i) => (
-            <li key={i}>
-              {l.count} × {l.kind}: {l.reason}
-            </li>
-          ))}
-        </ul>
-      )}
-      {warnings.length > 0 && (
-        <details>
-          <summary>{warnings.length} warnings</summary>
-          <ul className="warnings">
-            {warnings.map((w, i) => (
-              <li key={i}>
-                {w.file ? `${w.file}: ` : ''}
-                {w.message}
-                {w.count && w.count > 1 ? ` (${w.count})` : ''}
-              </li>
-            ))}
-          </ul>
-        </details>
-      )}
-    </>
   )
 }

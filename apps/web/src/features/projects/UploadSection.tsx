@@ -1,12 +1,16 @@
 import { useState, type DragEvent } from 'react'
 import { errorText } from '../../app/api.ts'
+import { CollapsedList } from '../../ui/CollapsedList.tsx'
+import { countOf } from '../../ui/count.ts'
 import { itemsFromDrop, itemsFromFileList } from './collect-files.ts'
+import { sortUploadItems } from './file-kinds.ts'
 import { useUpload, type UploadItem } from './queries.ts'
 import type { Refusal, UploadProgress } from './upload-batches.ts'
 
 /**
  * Drop files or folders, or pick them; they go in batches with a progress line, and the files
- * the server refused in any batch are listed together at the end.
+ * the server refused in any batch are listed together at the end. Annotation files and zips are
+ * refused before sending, with a pointer to the import.
  */
 export function UploadSection({ projectId }: { projectId: string }) {
   const upload = useUpload(projectId)
@@ -17,14 +21,20 @@ export function UploadSection({ projectId }: { projectId: string }) {
 
   const send = (items: UploadItem[]) => {
     if (items.length === 0 || upload.isPending) return
+    const { send: images, refused } = sortUploadItems(items)
     setSummary(null)
-    setRefusals([])
+    setRefusals(refused)
+    const added = (stored: number) => `${stored} of ${countOf(items.length, 'file')} added.`
+    if (images.length === 0) {
+      setSummary(added(0))
+      return
+    }
     upload.mutate(
-      { items, onProgress: setProgress },
+      { items: images, onProgress: setProgress },
       {
         onSuccess: (outcome) => {
-          setSummary(`${outcome.stored} of ${outcome.total} files added.`)
-          setRefusals(outcome.refusals)
+          setSummary(added(outcome.stored))
+          setRefusals([...refused, ...outcome.refusals])
         },
         onSettled: () => setProgress(null),
       },
@@ -82,20 +92,23 @@ export function UploadSection({ projectId }: { projectId: string }) {
         </label>
         {upload.isPending && progress && (
           <span className="muted" data-testid="upload-progress">
-            Uploading… {progress.done} of {progress.total} files
+            Uploading… {progress.done} of {countOf(progress.total, 'file')}
           </span>
         )}
       </div>
       {summary && <p data-testid="upload-summary">{summary}</p>}
       {upload.error && <p className="error">{errorText(upload.error)}</p>}
       {refusals.length > 0 && (
-        <ul className="refusals" data-testid="upload-refusals">
-          {refusals.map((r, i) => (
-            <li key={i}>
+        <CollapsedList
+          className="refusals"
+          testId="upload-refusals"
+          items={refusals}
+          render={(r) => (
+            <>
               <strong>{r.fileName}</strong>: {r.message}
-            </li>
-          ))}
-        </ul>
+            </>
+          )}
+        />
       )}
     </section>
   )

@@ -53,12 +53,12 @@ export function UsersSection() {
           value={draft.password}
           onChange={(e) => setDraft({ ...draft, password: e.target.value })}
         />
-        <label>
+        <label className="check">
           <input
             type="checkbox"
             checked={draft.isAdmin}
             onChange={(e) => setDraft({ ...draft, isAdmin: e.target.checked })}
-          />{' '}
+          />
           admin
         </label>
         <button type="submit" data-testid="user-create" disabled={create.isPending}>

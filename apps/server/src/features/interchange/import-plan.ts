@@ -126,8 +126,9 @@ export async function planImport(
   // labelme carries images inline (`imageData`); those the project lacks are added the same way.
   const embedded =
     result.images instanceof Map ? [...(result.images as Map<string, Uint8Array>)] : []
+  const aliased = aliases.length
   const inline = embedded.filter((entry) => !match(entry[0]) && !isStored(entry))
-  if (inline.length > 0 || aliases.length > 0) {
+  if (inline.length > 0 || aliases.length > aliased) {
     newImages.push(...(await probeNewImages(inline, control, warnings)))
     match = createAssetMatcher<MatchableAsset>(matchable())
   }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { InterchangeDataset, InterchangeRegion } from './model.ts'
 import { fitRegionToImage } from './fit.ts'
 import { exportDataset, FORMAT_NAMES } from './index.ts'
+import { circleToPolygon } from './labelme/circle.ts'
 
 const box = (x: number, y: number, w: number, h: number, extra: Partial<InterchangeRegion> = {}) =>
   ({
@@ -69,7 +70,7 @@ describe('rules every export keeps', () => {
       expect(messages, format).toContain('clipped:polygons clipped to the image:1')
       expect(messages, format).toContain('skipped:polygons wholly outside the image left out:1')
       if (format !== 'coco') {
-        expect(messages, format).toContain('clipped:polyline vertices clipped to the image:1')
+        expect(messages, format).toContain('clipped:polylines clipped to the image:1')
         expect(messages, format).toContain('skipped:points wholly outside the image left out:1')
       }
       // Every coordinate written lies inside the 200 x 100 image.
@@ -99,6 +100,156 @@ describe('rules every export keeps', () => {
     )
     expect(coco.annotations[0].keypoints).toEqual([10, 10, 2, 0, 0, 0])
     expect(coco.annotations[0].num_keypoints).toBe(1)
+  })
+
+  const region = (kind: string, geometry: unknown, extra?: Record<string, unknown>) =>
+    ({
+      kind,
+      label: 'car',
+      geometry,
+      attributes: {},
+      ...(extra ? { extra } : {}),
+    }) as InterchangeRegion
+  const sized = (width: number, height: number, ...regions: InterchangeRegion[]) => ({
+    labels: [{ name: 'car' }],
+    items: [{ key: 'a.jpg', subset: '', path: 'a.jpg', width, height, regions, tags: [] }],
+  })
+  const exported = (format: Parameters<typeof exportDataset>[0], data: InterchangeDataset) => {
+    const { files, report } = exportDataset(format, data)
+    return { text: new TextDecoder().decode([...files.values()][0]), report }
+  }
+  /** Every number under the given keys of a parsed JSON value, at any depth. */
+  const numbersUnder = (value: unknown, keys: string[], found: number[] = []): number[] => {
+    if (Array.isArray(value)) value.forEach((v) => numbersUnder(v, keys, found))
+    else if (value && typeof value === 'object')
+      for (const [k, v] of Object.entries(value)) {
+        if (keys.includes(k))
+          JSON.stringify(v).replace(/-?[\d.]+(e-?\d+)?/g, (n) => {
+            found.push(Number(n))
+            return n
+          })
+        else numbersUnder(v, keys, found)
+      }
+    return found
+  }
+
+  it('keeps COCO bbox and area on the clipped outline, not on the box the file declared', () => {
+    // Imported from COCO with its bbox kept (half a pixel wider, as raster boxes are); a vertex
+    // sits 0.38 px below a 375 px image.
+    const edge = region(
+      'polygon',
+      {
+        points: [
+          [10, 10],
+          [20, 375.38],
+          [30, 10],
+        ],
+      },
+      {
+        cocoBbox: [9.5, 10, 21, 365.38],
+      },
+    )
+    // Edited since: most of it now lies past the right edge.
+    const moved = region(
+      'polygon',
+      {
+        points: [
+          [480, 10],
+          [560, 10],
+          [560, 50],
+          [480, 50],
+        ],
+      },
+      {
+        cocoBbox: [480, 10, 80, 40],
+      },
+    )
+    const coco = JSON.parse(exported('coco', sized(500, 375, edge, moved)).text)
+    const [a, b] = coco.annotations
+    const xs = a.segmentation[0].filter((_: number, i: number) => i % 2 === 0)
+    const ys = a.segmentation[0].filter((_: number, i: number) => i % 2 === 1)
+    expect(Math.max(...ys)).toBe(375)
+    expect(a.bbox).toEqual([Math.min(...xs), 10, Math.max(...xs) - Math.min(...xs), 365])
+    expect(b.segmentation).toEqual([[480, 10, 500, 10, 500, 50, 480, 50]])
+    expect(b.bbox).toEqual([480, 10, 20, 40])
+    expect(b.area).toBe(800)
+  })
+
+  it('clips a labelme circle to the image, written as the polygon left', () => {
+    const circle = region(
+      'polygon',
+      { points: circleToPolygon({ cx: 5, cy: 5, r: 6 }) },
+      {
+        labelmeCircle: { cx: 5, cy: 5, r: 6 },
+      },
+    )
+    const { text, report } = exported('labelme', sized(10, 10, circle))
+    const shape = JSON.parse(text).shapes[0]
+    expect(shape.shape_type).toBe('polygon')
+    expect(shape.points.flat().every((v: number) => v >= 0 && v <= 10)).toBe(true)
+    expect(report.warnings.map((w) => w.message)).toContain('polygons clipped to the image')
+  })
+
+  it('cuts a polyline where it leaves the image, splitting it when it comes back, and counts both', () => {
+    const line = region('polyline', {
+      points: [
+        [20, 50],
+        [20, -50],
+        [60, -50],
+        [60, 50],
+        [80, 50],
+      ],
+    })
+    const { text, report } = exported('cvat', sized(200, 100, line))
+    expect(text).toContain('points="20,50;20,0"')
+    expect(text).toContain('points="60,0;60,50;80,50"')
+    const messages = report.warnings.map((w) => `${w.code}:${w.message}:${w.count}`)
+    expect(messages).toContain('clipped:polylines clipped to the image:1')
+    expect(messages).toContain(
+      'other:clipped polylines split where they leave the image and come back:1',
+    )
+  })
+
+  it('clips rotated boxes past the edge where the format cannot carry them, and says so where it can', () => {
+    // 120 x 20 at 10 degrees about the centre of a 100 x 100 image: both ends stick out.
+    const long = region('rbox', { cx: 50, cy: 50, w: 120, h: 20, angle: 10 })
+    const away = region('rbox', { cx: 500, cy: 500, w: 20, h: 10, angle: 30 })
+    for (const format of ['coco', 'labelme', 'labelstudio'] as const) {
+      const { text, report } = exported(format, sized(100, 100, long, away))
+      const values = numbersUnder(JSON.parse(text), ['segmentation', 'bbox', 'points', 'x', 'y'])
+      expect(values.length, format).toBeGreaterThan(0)
+      expect(
+        values.every((v) => v >= 0 && v <= 100),
+        format,
+      ).toBe(true)
+      const messages = report.warnings.map((w) => `${w.code}:${w.message}:${w.count}`)
+      expect(messages, format).toContain('clipped:rotated boxes clipped to the image:1')
+      expect(messages, format).toContain(
+        'skipped:rotated boxes wholly outside the image left out:1',
+      )
+    }
+    const cvat = exported('cvat', sized(100, 100, long))
+    expect(cvat.report.warnings.map((w) => `${w.code}:${w.message}`)).toEqual([
+      'other:rotated boxes reaching past the image edge, written as they are',
+    ])
+    const yolo = exportDataset('yolo', sized(100, 100, long), { task: 'obb' })
+    const line = new TextDecoder().decode(yolo.files.get('labels/train/a.txt'))
+    expect(
+      line
+        .trim()
+        .split(' ')
+        .slice(1)
+        .map(Number)
+        .every((v) => v >= 0 && v <= 1),
+    ).toBe(true)
+    expect(yolo.report.warnings.map((w) => w.code)).toContain('clipped')
+  })
+
+  it('writes a rotated box inside the image as a rotated rectangle in Label Studio', () => {
+    const inside = region('rbox', { cx: 50, cy: 50, w: 40, h: 20, angle: 10 })
+    const { text, report } = exported('labelstudio', sized(100, 100, inside))
+    expect(JSON.parse(text)[0].annotations[0].result[0].type).toBe('rectanglelabels')
+    expect(report.warnings).toEqual([])
   })
 
   it('keeps a box past the edge as it is in the lossless Concord format', () => {

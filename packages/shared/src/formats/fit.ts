@@ -1,6 +1,8 @@
+import type { RboxGeometry } from '../domain/region.ts'
 import {
   clamp,
   clipBbox,
+  clipPolylineToImage,
   clipRingToImage,
   rboxCorners,
   ringArea,
@@ -18,8 +20,9 @@ import type {
 export type FormatCarries = { crowd: boolean; group: boolean; outside: boolean }
 
 /**
- * Prepares a dataset for a format's exporter, so that every format keeps the same rules: a box
- * is clipped to its image (a box wholly outside is left out), and whatever the format cannot
+ * Prepares a dataset for a format's exporter, so that every format keeps the same rules: every
+ * shape is cut to its image, each cut counted by kind (see `clipRegion`; rotated boxes are the
+ * format's to clip, with {@link rboxCornersInImage}), and whatever the format cannot
  * carry (the crowd flag, instance groups) is counted in the lossiness report rather than
  * dropped in silence. A format that carries geometry outside the image (Concord's own,
  * lossless) gets its boxes as they are.
@@ -52,19 +55,20 @@ export function fitItem(
       regions.push(region)
       continue
     }
-    const fitted = clipRegion(region, item.width, item.height, report, item.key)
-    if (fitted) regions.push(fitted)
+    regions.push(...clipRegion(region, item.width, item.height, report, item.key))
   }
   return { ...item, regions }
 }
 
 /**
  * One region cut to the image `[0, width] x [0, height]` for export, each change counted under
- * the item: a box or polygon is clipped (parts and holes too) and left out when nothing is
- * inside; a polyline's vertices are moved onto the edge; a point outside is left out; a
- * keypoint outside is written as not labelled (`v = 0` at 0,0, as COCO has it). A rotated box
- * is the format's to write and is only reported when it reaches past the edge; a mask is sized
- * to its image already.
+ * the item by kind. A box or polygon is clipped (parts and holes too) and left out when nothing
+ * is inside; a clipped polygon loses the box its source file declared, so COCO's `bbox` and
+ * `area` follow the clipped outline. A polyline is cut where it crosses the edge, into several
+ * lines when it leaves and comes back. A point outside is left out; a keypoint outside is
+ * written as not labelled (`v = 0` at 0,0, which is how COCO readers skip a keypoint). A
+ * rotated box is left to the format, which either carries it past the edge or clips its corners
+ * (see {@link rboxCornersInImage}); a mask is sized to its image already.
  */
 function clipRegion(
   region: InterchangeRegion,
@@ -72,25 +76,25 @@ function clipRegion(
   height: number,
   report: ReportBuilder,
   file: string,
-): InterchangeRegion | null {
+): InterchangeRegion[] {
   const inside = (x: number, y: number) => x >= 0 && y >= 0 && x <= width && y <= height
   const clipped = (what: string) => report.count('clipped', `${what} clipped to the image`, file)
   const left = (what: string) => {
     report.count('skipped', `${what} wholly outside the image left out`, file)
-    return null
+    return []
   }
   switch (region.kind) {
     case 'bbox': {
       const { box, clipped: changed } = clipBbox(region.geometry, width, height)
-      if (!changed) return region
+      if (!changed) return [region]
       if (!(box.w > 0 && box.h > 0)) return left('boxes')
       clipped('boxes')
-      return { ...region, geometry: box }
+      return [{ ...region, geometry: box }]
     }
     case 'polygon': {
       const g = region.geometry
       const rings = [g.points, ...(g.parts ?? [])]
-      if (allInside([...rings, ...(g.holes ?? [])], inside)) return region
+      if (allInside([...rings, ...(g.holes ?? [])], inside)) return [region]
       const outer = rings.map((ring) => clipRingToImage(ring, width, height)).filter(hasArea)
       if (outer.length === 0) return left('polygons')
       const holes = (g.holes ?? [])
@@ -98,54 +102,97 @@ function clipRegion(
         .filter(hasArea)
       clipped('polygons')
       const [points, ...parts] = outer as [Point[], ...Point[][]]
-      return {
-        ...region,
-        geometry: {
-          points,
-          ...(holes.length > 0 ? { holes } : {}),
-          ...(parts.length > 0 ? { parts } : {}),
+      return [
+        {
+          ...withoutDeclaredBox(region),
+          geometry: {
+            points,
+            ...(holes.length > 0 ? { holes } : {}),
+            ...(parts.length > 0 ? { parts } : {}),
+          },
         },
-      }
+      ]
     }
     case 'polyline': {
       const { points } = region.geometry
-      if (allInside([points], inside)) return region
-      clipped('polyline vertices')
-      return {
-        ...region,
-        geometry: {
-          points: points.map(([x, y]) => [clamp(x, 0, width), clamp(y, 0, height)] as Point),
-        },
+      if (allInside([points], inside)) return [region]
+      const pieces = clipPolylineToImage(points, width, height)
+      if (pieces.length === 0) return left('polylines')
+      clipped('polylines')
+      if (pieces.length > 1) {
+        const message = 'clipped polylines split where they leave the image and come back'
+        report.count('other', message, file, pieces.length - 1)
       }
+      return pieces.map((piece) => ({ ...region, geometry: { points: piece } }))
     }
     case 'point':
-      return inside(region.geometry.x, region.geometry.y) ? region : left('points')
+      return inside(region.geometry.x, region.geometry.y) ? [region] : left('points')
     case 'keypoints': {
       const { points } = region.geometry
       const out = points.filter((p) => p.v > 0 && !inside(p.x, p.y)).length
-      if (out === 0) return region
+      if (out === 0) return [region]
       report.count('clipped', 'keypoints outside the image written as not labelled', file, out)
-      return {
-        ...region,
-        geometry: {
-          points: points.map((p) =>
-            p.v > 0 && !inside(p.x, p.y) ? { ...p, x: 0, y: 0, v: 0 as const } : p,
-          ),
+      return [
+        {
+          ...region,
+          geometry: {
+            points: points.map((p) =>
+              p.v > 0 && !inside(p.x, p.y) ? { ...p, x: 0, y: 0, v: 0 as const } : p,
+            ),
+          },
         },
-      }
+      ]
     }
-    case 'rbox':
-      if (!rboxCorners(region.geometry).every(([x, y]) => inside(x, y))) {
-        report.count(
-          'other',
-          'rotated boxes reaching past the image edge, written as they are',
-          file,
-        )
-      }
-      return region
     default:
-      return region
+      return [region]
   }
+}
+
+/**
+ * A rotated box's corners for a format that must keep every value inside the image and writes
+ * the box as a polygon (COCO, labelme, Label Studio past the edge): the corner ring clipped to
+ * the image, counted as clipped, or null when nothing is inside, counted as left out. Without a
+ * known image size the corners come back as they are.
+ */
+export function rboxCornersInImage(
+  rbox: RboxGeometry,
+  item: Pick<InterchangeItem, 'key' | 'width' | 'height'>,
+  report: ReportBuilder,
+): Point[] | null {
+  const corners: Point[] = rboxCorners(rbox)
+  if (!item.width || !item.height || !rboxPastEdge(rbox, item.width, item.height)) return corners
+  const ring = clipRingToImage(corners, item.width, item.height)
+  if (!hasArea(ring)) {
+    report.count('skipped', 'rotated boxes wholly outside the image left out', item.key)
+    return null
+  }
+  report.count('clipped', 'rotated boxes clipped to the image', item.key)
+  return ring
+}
+
+/** Whether any corner of a rotated box lies outside the image `[0, width] x [0, height]`. */
+export function rboxPastEdge(rbox: RboxGeometry, width: number, height: number): boolean {
+  return rboxCorners(rbox).some(([x, y]) => x < 0 || y < 0 || x > width || y > height)
+}
+
+/**
+ * Counts a rotated box that reaches past the image edge for a format that carries it as it is
+ * (CVAT's rotated `box`, the labelme forks' `rotation`): not clipped, but said.
+ */
+export function reportRboxPastEdge(
+  rbox: RboxGeometry,
+  item: Pick<InterchangeItem, 'key' | 'width' | 'height'>,
+  report: ReportBuilder,
+): void {
+  if (!item.width || !item.height || !rboxPastEdge(rbox, item.width, item.height)) return
+  report.count('other', 'rotated boxes reaching past the image edge, written as they are', item.key)
+}
+
+/** A region without the box its source file declared, once its geometry has changed. */
+function withoutDeclaredBox<R extends InterchangeRegion>(region: R): R {
+  if (region.extra?.cocoBbox === undefined) return region
+  const { cocoBbox: _dropped, ...extra } = region.extra
+  return { ...region, extra }
 }
 
 function allInside(

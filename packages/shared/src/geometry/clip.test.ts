@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { clipRingToImage, clipRingToRect } from './clip.ts'
+import { clipPolylineToImage, clipRingToImage, clipRingToRect } from './clip.ts'
 import { ringArea, type Point } from './polygon.ts'
 
 const rect = (x: number, y: number, w: number, h: number): Point[] => [
@@ -137,6 +137,119 @@ describe('clipRingToRect properties', () => {
     fc.assert(
       fc.property(inside, (ring) => {
         expect(clipRingToImage(ring as Point[], W, H)).toEqual(ring)
+      }),
+    )
+  })
+})
+
+describe('clipPolylineToRect', () => {
+  const inRect = (p: Point, w: number, h: number) =>
+    p[0] >= 0 && p[0] <= w && p[1] >= 0 && p[1] <= h
+
+  it('returns a line wholly inside as one piece with its own vertices', () => {
+    const line: Point[] = [
+      [0, 0],
+      [5, 5],
+      [10, 0],
+      [0, 0],
+    ]
+    expect(clipPolylineToImage(line, 10, 10)).toEqual([line])
+  })
+
+  it('cuts a line where it crosses the edge instead of moving its vertices onto the edge', () => {
+    const pieces = clipPolylineToImage(
+      [
+        [-10, 5],
+        [10, 5],
+        [20, 15],
+      ],
+      10,
+      10,
+    )
+    expect(pieces).toEqual([
+      [
+        [0, 5],
+        [10, 5],
+      ],
+    ])
+  })
+
+  it('splits a line that leaves the image and comes back into pieces', () => {
+    const pieces = clipPolylineToImage(
+      [
+        [2, 2],
+        [2, -5],
+        [8, -5],
+        [8, 2],
+      ],
+      10,
+      10,
+    )
+    expect(pieces).toEqual([
+      [
+        [2, 2],
+        [2, 0],
+      ],
+      [
+        [8, 0],
+        [8, 2],
+      ],
+    ])
+  })
+
+  it('returns nothing for a line wholly outside or only touching a corner', () => {
+    expect(
+      clipPolylineToImage(
+        [
+          [-5, 20],
+          [20, 20],
+        ],
+        10,
+        10,
+      ),
+    ).toEqual([])
+    expect(
+      clipPolylineToImage(
+        [
+          [-5, 5],
+          [5, -5],
+        ],
+        10,
+        10,
+      ),
+    ).toEqual([])
+    expect(
+      clipPolylineToImage(
+        [
+          [-5, 5],
+          [0, 0],
+          [-5, -5],
+        ],
+        10,
+        10,
+      ),
+    ).toEqual([])
+  })
+
+  it('keeps every piece inside the image and no longer than the line itself', () => {
+    const length = (line: Point[]) =>
+      line
+        .slice(1)
+        .reduce((sum, p, i) => sum + Math.hypot(p[0] - line[i]![0], p[1] - line[i]![1]), 0)
+    const coord = fc.integer({ min: -40, max: 50 }).map((n) => n / 4)
+    fc.assert(
+      fc.property(fc.array(fc.tuple(coord, coord), { minLength: 2, maxLength: 8 }), (line) => {
+        const points = line as Point[]
+        const pieces = clipPolylineToImage(points, 10, 10)
+        for (const piece of pieces) {
+          expect(piece.length).toBeGreaterThanOrEqual(2)
+          for (const p of piece) expect(inRect(p, 10, 10)).toBe(true)
+        }
+        expect(pieces.reduce((sum, piece) => sum + length(piece), 0)).toBeLessThanOrEqual(
+          length(points) + 1e-9,
+        )
+        if (points.every((p) => inRect(p, 10, 10)) && length(points) > 0)
+          expect(pieces.flat().length).toBeGreaterThan(0)
       }),
     )
   })

@@ -61,6 +61,86 @@ export function clipRingToImage(ring: readonly Point[], width: number, height: n
   return clipRingToRect(ring, { x: 0, y: 0, w: width, h: height })
 }
 
+/**
+ * Clips an open polyline to an axis-aligned rectangle segment by segment (Liang–Barsky), keeping
+ * the line's own path: nothing is dragged along the edge. Returns the pieces inside, in order:
+ * one for a line that crosses the edge once, several for one that leaves and comes back, none
+ * for one wholly outside. A line wholly inside comes back as one piece with its own vertices;
+ * points on an edge count as inside, and a piece that only touches the rectangle is dropped.
+ */
+export function clipPolylineToRect(points: readonly Point[], rect: Box): Point[][] {
+  const pieces: Point[][] = []
+  let current: Point[] | undefined
+  for (let i = 1; i < points.length; i++) {
+    const segment = clipSegment(points[i - 1]!, points[i]!, rect)
+    if (!segment) {
+      current = undefined
+      continue
+    }
+    const [a, b] = segment
+    const last = current?.[current.length - 1]
+    if (current && last && last[0] === a[0] && last[1] === a[1]) {
+      if (b[0] !== last[0] || b[1] !== last[1]) current.push(b)
+    } else {
+      current = [a, b]
+      pieces.push(current)
+    }
+    // A segment cut short at its end leaves the rectangle: the next one inside starts anew.
+    if (b !== points[i]) current = undefined
+  }
+  // A piece that only touches the rectangle (at a corner, say) is one point twice: no line.
+  return pieces.filter((piece) => piece.some((p) => p[0] !== piece[0]![0] || p[1] !== piece[0]![1]))
+}
+
+/** Clips a polyline to the image `[0, width] x [0, height]`; see `clipPolylineToRect`. */
+export function clipPolylineToImage(
+  points: readonly Point[],
+  width: number,
+  height: number,
+): Point[][] {
+  return clipPolylineToRect(points, { x: 0, y: 0, w: width, h: height })
+}
+
+/**
+ * The part of segment `a`→`b` inside the rectangle, by Liang–Barsky: each edge narrows the range
+ * of the segment's parameter `t` in [0, 1]. An end that is kept is the very vertex given (same
+ * object), so callers can tell a cut end from a kept one.
+ */
+function clipSegment(a: Point, b: Point, rect: Box): [Point, Point] | null {
+  const x1 = rect.x + rect.w
+  const y1 = rect.y + rect.h
+  const dx = b[0] - a[0]
+  const dy = b[1] - a[1]
+  let t0 = 0
+  let t1 = 1
+  // Each pair is (p, q): the segment is inside this edge where p * t <= q.
+  const edges: [number, number][] = [
+    [-dx, a[0] - rect.x],
+    [dx, x1 - a[0]],
+    [-dy, a[1] - rect.y],
+    [dy, y1 - a[1]],
+  ]
+  for (const [p, q] of edges) {
+    if (p === 0) {
+      if (q < 0) return null
+      continue
+    }
+    const t = q / p
+    if (p < 0) {
+      if (t > t1) return null
+      if (t > t0) t0 = t
+    } else {
+      if (t < t0) return null
+      if (t < t1) t1 = t
+    }
+  }
+  const at = (t: number): Point => [
+    clampBetween(a[0] + t * dx, rect.x, x1),
+    clampBetween(a[1] + t * dy, rect.y, y1),
+  ]
+  return [t0 === 0 ? a : at(t0), t1 === 1 ? b : at(t1)]
+}
+
 function copy(p: Point): Point {
   return [p[0], p[1]]
 }

@@ -6,13 +6,13 @@ import {
   flattenPoints,
   polygonArea,
   rasterizePolygon,
-  rboxCorners,
   rleArea,
   rleBbox,
 } from '../../geometry/index.ts'
-import type { Box } from '../../geometry/index.ts'
+import type { Box, Point } from '../../geometry/index.ts'
 import { declaredBox } from '../common/declared-box.ts'
 import type { ReportBuilder } from '../common/report.ts'
+import { rboxCornersInImage } from '../fit.ts'
 import type { InterchangeItem, InterchangeRegion } from '../model.ts'
 import type { CocoAnnotationOut } from './schema.ts'
 
@@ -80,12 +80,17 @@ export function instanceToAnnotation(
   options: CocoAnnotationOptions,
   report: ReportBuilder,
 ): Omit<CocoAnnotationOut, 'image_id' | 'category_id'> | null {
+  // A rotated box is written as its corners, clipped to the image; one wholly outside is gone.
+  const rboxRings = new Map<InterchangeRegion, Point[]>()
   const carried = regions.filter((r) => {
     if (r.kind === 'polyline' || r.kind === 'point') {
       report.lossy(r.kind, 'COCO instances cannot carry this kind; region left out')
       return false
     }
-    return true
+    if (r.kind !== 'rbox') return true
+    const ring = rboxCornersInImage(r.geometry, item, report)
+    if (ring) rboxRings.set(r, ring)
+    return ring !== null
   })
   if (carried.length === 0) return null
   const crowd = carried.some((r) => r.crowd)
@@ -102,9 +107,10 @@ export function instanceToAnnotation(
   const polygons: PolygonGeometry[] = []
   for (const r of carried) {
     if (r.kind === 'polygon') polygons.push(r.geometry)
-    if (r.kind === 'rbox') {
+    const ring = rboxRings.get(r)
+    if (ring) {
       report.lossy('rbox', 'COCO has no rotated box; written as a 4-point polygon')
-      polygons.push({ points: rboxCorners(r.geometry) })
+      polygons.push({ points: ring })
     }
   }
 

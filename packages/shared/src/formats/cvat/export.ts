@@ -9,6 +9,7 @@ import type {
   InterchangeRegion,
 } from '../model.ts'
 import { buildXml, formatCoordinate, type XmlNode } from '../voc/xml.ts'
+import { reportRboxPastEdge } from '../fit.ts'
 import { isEllipsePolygon, readEllipse } from './ellipse.ts'
 import { rleToCvatMask } from './mask.ts'
 import { skeletonNamesFor, writeSkeleton, writeSkeletonSvg } from './skeleton.ts'
@@ -49,6 +50,8 @@ export function exportCvat(
     // Keys are the regions' groups, or a fresh object for the parts of an ungrouped polygon.
     const groups = new Map<unknown, number>()
     for (const region of item.regions) {
+      // CVAT carries a rotated box past the edge as it is: said, not clipped.
+      if (region.kind === 'rbox') reportRboxPastEdge(region.geometry, item, report)
       const shapes = shapesOf(region, labels.get(region.label), report)
       if (shapes.length === 0) continue
       const group = region.group ?? (shapes.length > 1 ? {} : null)

@@ -1,5 +1,5 @@
 import type { Point } from '../../geometry/index.ts'
-import { rboxCorners, rleBbox, rleToBinary } from '../../geometry/index.ts'
+import { rleBbox, rleToBinary } from '../../geometry/index.ts'
 import { encodeJson } from '../common/json.ts'
 import { chooseOption } from '../common/options.ts'
 import { ReportBuilder } from '../common/report.ts'
@@ -10,6 +10,7 @@ import type {
   InterchangeItem,
   InterchangeRegion,
 } from '../model.ts'
+import { rboxCornersInImage, reportRboxPastEdge } from '../fit.ts'
 import { NameAllocator, baseName, stripExt } from '../paths.ts'
 import { isCirclePolygon, readCircle } from './circle.ts'
 import { encodePngMask, toBase64 } from './png-mask.ts'
@@ -143,15 +144,19 @@ function itemShapes(
         )
         break
       }
-      case 'rbox':
+      case 'rbox': {
         if (flavour === 'anylabeling') {
+          reportRboxPastEdge(region.geometry, item, report)
           const { points, direction } = rboxToRotation(region.geometry)
           shapes.push({ ...make('rotation', points, groupOf(region, false)), direction })
           break
         }
+        const corners = rboxCornersInImage(region.geometry, item, report)
+        if (!corners) break
         report.lossy('rbox', 'labelme has no rotated rectangle; written as a 4-point polygon')
-        shapes.push(make('polygon', rboxCorners(region.geometry), groupOf(region, false)))
+        shapes.push(make('polygon', corners, groupOf(region, false)))
         break
+      }
       case 'polygon': {
         const g = region.geometry
         const circle = readCircle(region.extra?.labelmeCircle)

@@ -1,5 +1,6 @@
 import { normalizeAngle, rboxTopLeft } from '../../geometry/index.ts'
 import { encodeJson } from '../common/json.ts'
+import { rboxCornersInImage, rboxPastEdge } from '../fit.ts'
 import { ReportBuilder } from '../common/report.ts'
 import type {
   ConversionReport,
@@ -48,7 +49,8 @@ type LsOut = Record<string, unknown>
 /**
  * Exports Label Studio's JSON task export: one task per item, human regions as the annotation and
  * model regions as a prediction. Units are percent of the image; rotated boxes are written by
- * their top-left corner and clockwise rotation, computed in pixels; masks as brushes; keypoint
+ * their top-left corner and clockwise rotation, computed in pixels (one past the image edge as its
+ * clipped polygon, since values must stay in percent of the image); masks as brushes; keypoint
  * sets as one keypoint result per point, linked to the first by `parentID`. Regions of items
  * without a known size cannot be put in percent and are reported.
  */
@@ -79,7 +81,7 @@ export function exportLabelStudio(
       }
       const id = `r${nextResultId++}`
       const label = labelsByName.get(region.label)
-      const shapes = regionResults(region, label, W, H, report)
+      const shapes = regionResults(region, label, { key: item.key, width: W, height: H }, report)
       const target = region.source === 'model' ? model : human
       if (region.score != null) scores.push(region.score)
       shapes.forEach((value, i) => {
@@ -150,10 +152,10 @@ function definedOnly<K extends string>(
 function regionResults(
   region: InterchangeRegion,
   labelInfo: InterchangeLabel | undefined,
-  W: number,
-  H: number,
+  image: { key: string; width: number; height: number },
   report: ReportBuilder,
 ): LsOut[] {
+  const { width: W, height: H } = image
   const px = (x: number) => (x / W) * 100
   const py = (y: number) => (y / H) * 100
   const label = [region.label]
@@ -174,6 +176,21 @@ function regionResults(
     }
     case 'rbox': {
       const g = region.geometry
+      if (rboxPastEdge(g, W, H)) {
+        // Label Studio's values are percent of the image and must stay in [0, 100]; a rotated
+        // rectangle cannot be cut and stay one, so its clipped corners go out as a polygon.
+        const corners = rboxCornersInImage(g, image, report)
+        if (!corners) return []
+        report.lossy('rbox', 'rotated boxes past the image edge written as clipped polygons')
+        return [
+          {
+            __type: 'polygonlabels',
+            points: corners.map(([x, y]) => [px(x), py(y)]),
+            closed: true,
+            polygonlabels: label,
+          },
+        ]
+      }
       const [x, y] = rboxTopLeft(g)
       const rotation = normalizeAngle(g.angle)
       return [

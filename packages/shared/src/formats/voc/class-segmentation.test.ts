@@ -231,6 +231,29 @@ describe("labelme's data_dataset_voc", () => {
     expect(instances.dataset.labels.map((l) => l.name)).not.toContain('_background_')
   })
 
+  it("takes labelme2voc's visualisation overlays for neither photos nor items", () => {
+    const files = readTree(instance)
+    const plain = importVoc(files)
+    const overlays: string[] = []
+    for (const [name, bytes] of [...files]) {
+      const match = /^JPEGImages\/(.+)$/.exec(name)
+      if (!match) continue
+      for (const folder of [
+        'SegmentationClassVisualization',
+        'SegmentationObjectVisualization',
+        'AnnotationsVisualization',
+      ]) {
+        overlays.push(`${folder}/${match[1]}`)
+        files.set(`${folder}/${match[1]}`, bytes)
+      }
+    }
+    const withOverlays = importVoc(files)
+    expect(overlays.length).toBeGreaterThan(0)
+    expect(withOverlays.dataset).toEqual(plain.dataset)
+    for (const overlay of overlays) expect(withOverlays.notImages).toContain(overlay)
+    expect(withOverlays.notImages).not.toContain(expect.stringMatching(/^JPEGImages\//))
+  })
+
   it('reads the SegmentationClassPNG folder of the video example by its own class names', () => {
     const { dataset } = importVoc(
       readTree(path.join(examples, 'video_annotation/data_dataset_voc')),

@@ -1,7 +1,7 @@
 import type { Rle } from '../../geometry/index.ts'
 import type { ReportBuilder } from '../common/report.ts'
 import type { FileSet, InterchangeItem } from '../model.ts'
-import { baseName, dirName, extName, stripExt } from '../paths.ts'
+import { baseName, dirName, extName, isImagePath, stripExt } from '../paths.ts'
 import { readItemPng } from './class-segmentation.ts'
 import { masksOfIndex, VOID_INDEX } from './segmentation.ts'
 
@@ -9,13 +9,18 @@ import { masksOfIndex, VOID_INDEX } from './segmentation.ts'
 export type SegmentationPngs = {
   object: Map<string, string>
   class: Map<string, string>
-  /** Every PNG under a `Segmentation*` folder, visualisations too: none of them is a photo. */
+  /**
+   * Every picture that belongs to the annotations rather than the photos: whatever sits in a
+   * `Segmentation*` folder, and the overlays labelme2voc writes into `*Visualization/` folders
+   * (`SegmentationClassVisualization/`, `AnnotationsVisualization/`...).
+   */
   all: Set<string>
   /** PNGs an annotation asked for; the others are read on their own. */
   used: Set<string>
 }
 
 const FOLDER = /(^|\/)(Segmentation[A-Za-z]*)\/[^/]+$/
+const VISUALIZATION = /(^|\/)[A-Za-z]*Visuali[sz]ation\/[^/]+$/i
 
 /**
  * Finds `SegmentationObject/*.png` and `SegmentationClass/*.png` files, and the
@@ -30,8 +35,8 @@ export function segmentationPngs(files: FileSet): SegmentationPngs {
   }
   for (const path of files.keys()) {
     const match = FOLDER.exec(path)
-    if (!match || extName(path).toLowerCase() !== '.png') continue
-    found.all.add(path)
+    if (VISUALIZATION.test(path) || (match && isImagePath(path))) found.all.add(path)
+    if (!match || extName(path).toLowerCase() !== '.png' || VISUALIZATION.test(path)) continue
     const key = keyOf(dirName(dirName(path)), stripExt(baseName(path)))
     const folder = match[2]!.toLowerCase()
     if (folder === 'segmentationobject' || folder === 'segmentationobjectpng') {

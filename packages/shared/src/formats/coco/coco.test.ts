@@ -269,6 +269,31 @@ describe('COCO subsets', () => {
     ])
   })
 
+  it("names the subsets of files that share a name by their folders (Roboflow's layout)", () => {
+    const split = (name: string) =>
+      encodeJson({
+        images: [{ id: 1, file_name: `${name}.jpg`, width: 50, height: 50 }],
+        categories: [{ id: 1, name: 'cell' }],
+        annotations: [{ id: 1, image_id: 1, category_id: 1, bbox: [1, 2, 3, 4] }],
+      })
+    const { dataset } = importCoco(
+      new Map([
+        ['train/_annotations.coco.json', split('a')],
+        ['valid/_annotations.coco.json', split('b')],
+        ['test/annotations/labels.json', split('c')],
+        ['extra/annotations/labels.json', split('d')],
+        ['part1.json', split('e')],
+      ]),
+    )
+    expect(dataset.items.map((i) => [i.subset, i.path])).toEqual([
+      ['extra', 'd.jpg'],
+      ['part1', 'e.jpg'],
+      ['test', 'c.jpg'],
+      ['train', 'a.jpg'],
+      ['valid', 'b.jpg'],
+    ])
+  })
+
   it('takes an image size from its mask when the image entry has none', () => {
     const { dataset } = importCoco(
       fileSet({

@@ -1,5 +1,5 @@
 import { parseJson, parseWithSchema } from '../common/json.ts'
-import { baseName, itemKey, newItem, normalizePath } from '../paths.ts'
+import { baseName, dirName, itemKey, newItem, normalizePath } from '../paths.ts'
 import { isBlankLabel, skipUnlabelled } from '../common/labels.ts'
 import { ReportBuilder } from '../common/report.ts'
 import type {
@@ -79,7 +79,7 @@ export function importCoco(
     const subset =
       jsonFiles.length === 1 && options.subset !== undefined
         ? options.subset
-        : subsetFromFileName(file) || (jsonFiles.length > 1 ? stem(file) : '')
+        : subsetFromFileName(file) || (jsonFiles.length > 1 ? unnamedSubset(file, jsonFiles) : '')
     const raw = allJson.length === 1 ? lone : parseJson(file, files.get(file)!)
     const coco = parseWithSchema(file, cocoFileSchema, raw)
     const tagsOnly = tasks.get(file) === 'labels'
@@ -216,6 +216,20 @@ function maxNumericId(ids: (string | number | undefined)[]): number {
   let max = 0
   for (const id of ids) if (typeof id === 'number' && id > max) max = id
   return max
+}
+
+/**
+ * The subset of one of several files whose name says none: its own name (`part1.json`), or,
+ * when several files share that name (Roboflow's `train/_annotations.coco.json` beside
+ * `valid/_annotations.coco.json`), the folder holding it, a generic `annotations` folder
+ * passed over.
+ */
+function unnamedSubset(file: string, files: readonly string[]): string {
+  const own = stem(file)
+  if (files.filter((other) => stem(other) === own).length < 2) return own
+  const folders = dirName(file).split('/').filter(Boolean)
+  if (/^annotations?$/i.test(folders.at(-1) ?? '')) folders.pop()
+  return folders.at(-1) ?? own
 }
 
 function stem(file: string): string {

@@ -135,8 +135,10 @@ export async function planImport(
   control.progress('parse', 1, 1)
 
   const { items, labels } = result.dataset
-  // A file of another format reads as nothing in this one: say so rather than import nothing.
-  if (format !== 'coco-results' && items.length === 0 && labels.length === 0) {
+  // A file of another format reads as nothing in this one: say so rather than import nothing,
+  // nor only the images a zip carries (formats that make an item of every image would).
+  const annotated = items.some((item) => item.regions.length > 0 || item.tags.length > 0)
+  if (format !== 'coco-results' && labels.length === 0 && !annotated) {
     const names = [...input.keys()].filter((name) => !isImagePath(name))
     const shown = names.slice(0, 3).join(', ') + (names.length > 3 ? ', ...' : '')
     throw new AppError(

@@ -295,6 +295,27 @@ describe('imports that would do nothing', () => {
       expect(res.status, format).toBe(400)
       expect((await res.json()).error.message).toMatch(`Found no ${format} annotations`)
     }
+    // A zip of another format that carries images is refused too, its images not added.
+    const cocoZip = new Map([
+      ['annotations.json', enc(JSON.stringify(coco(1)))],
+      ['missing-0.jpg', jpeg],
+    ])
+    for (const format of ['yolo', 'voc', 'labelme', 'cvat']) {
+      const res = await t.request(`/api/projects/${projectId}/import?format=${format}`, {
+        body: zipFileSet(cocoZip),
+        headers: { 'content-type': 'application/zip' },
+        cookie: lead,
+      })
+      expect(res.status, format).toBe(400)
+      // labelme and CVAT refuse the JSON file itself, naming what it lacks.
+      const { message } = (await res.json()).error
+      const expected = {
+        labelme: 'annotations.json at shapes',
+        cvat: 'no CVAT XML file',
+      }[format]
+      expect(message).toMatch(expected ?? `Found no ${format} annotations`)
+    }
+    expect(await assetNames(projectId)).toEqual([])
     const project = await (await t.request(`/api/projects/${projectId}`, { cookie: lead })).json()
     expect(project.labels).toEqual([])
   })

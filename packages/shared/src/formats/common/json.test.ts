@@ -75,6 +75,14 @@ describe('parseJsonText', () => {
     expect(error.message).toMatch(/not valid JSON/)
   })
 
+  it('places the errors V8 gives without a position: a trailing comma, a bad literal', () => {
+    expect(failure('{\n  "ids": [1, 2,]\n}').where).toBe('line 2, column 16')
+    expect(failure('[\n  true,\n  nope\n]').where).toBe('line 3, column 3')
+    expect(failure('[\n  1,\n]').where).toBe('line 3, column 1')
+    expect(failure('[\n  1,\n]').message).toMatch(/not valid JSON: Unexpected token '\]'$/)
+    expect(failure('{"a": 1}\n]').message).toMatch(/non-whitespace character after JSON$/)
+  })
+
   it('places a file cut short at its end', () => {
     expect(failure('{\n  "images": [\n    {"id": 1').where).toBe('line 3, column 13')
   })

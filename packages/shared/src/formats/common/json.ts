@@ -1,3 +1,4 @@
+import { parseTree, type ParseError } from 'jsonc-parser'
 import type { z } from 'zod'
 import { FormatError } from '../model.ts'
 
@@ -48,17 +49,33 @@ export function parseJsonText(file: string, text: string, where?: string): unkno
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     const at = /at position (\d+)/.exec(message)
-    const offset = at ? Number(at[1]) : /end of JSON input/.test(message) ? text.length : undefined
+    const offset = at
+      ? Number(at[1])
+      : /end of JSON input/.test(message)
+        ? text.length
+        : firstErrorOffset(text)
     const place = offset === undefined ? undefined : lineAndColumn(text, offset)
     const reason = message
-      .replace(/ in JSON at position \d+.*$/, '')
+      .replace(/ at position \d+.*$/s, '')
+      .replace(/ in JSON$/, '')
       .replace(/ \(line \d+ column \d+\)$/, '')
+      .replace(/, ".*" is not valid JSON$/s, '')
     throw new FormatError(
       file,
       [where, place].filter(Boolean).join(', ') || undefined,
       `not valid JSON: ${reason}`,
     )
   }
+}
+
+/**
+ * Where strict JSON first goes wrong, for the errors V8 reports without a position (`[1,2,]`,
+ * `tru`): jsonc-parser, held to strict JSON, gives each fault's offset.
+ */
+function firstErrorOffset(text: string): number | undefined {
+  const errors: ParseError[] = []
+  parseTree(text, errors, { allowTrailingComma: false, disallowComments: true })
+  return errors[0]?.offset
 }
 
 /** `line L, column C` (both from 1) of a character offset. */

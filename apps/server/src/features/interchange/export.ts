@@ -152,8 +152,12 @@ export async function exportProject(
   }
 
   const files: FileSet = new Map(result.files)
-  if (options.withImages) await addImages(ctx, assets, dataset, files, result.images, control)
-  files.set(EXPORT_REPORT_FILE, new TextEncoder().encode(`${JSON.stringify(report, null, 2)}\n`))
+  const images = options.withImages
+    ? await addImages(ctx, assets, dataset, files, result.images, control)
+    : undefined
+  // The zip's report also says which asset each image is, for an import of the zip back.
+  const written = images ? { ...report, images } : report
+  files.set(EXPORT_REPORT_FILE, new TextEncoder().encode(`${JSON.stringify(written, null, 2)}\n`))
   const zip = zipFileSet(files)
   control.progress('pack', 1, 1)
   return { fileName: `${stem}.zip`, mediaType: 'application/zip', bytes: zip, report }
@@ -203,9 +207,10 @@ async function addImages(
   files: FileSet,
   placed: Map<string, string> | undefined,
   control: RunControl,
-): Promise<void> {
+): Promise<Record<string, string>> {
   // Items are keyed by their asset's file name (see `readExportItems`).
   const byName = new Map(assets.map((a) => [a.fileName, a]))
+  const sources: Record<string, string> = {}
   for (const [i, item] of dataset.items.entries()) {
     const asset = byName.get(item.key)
     if (!asset) continue
@@ -219,8 +224,11 @@ async function addImages(
     // elsewhere an image sits in its subset's folder, as COCO's train2017/ does.
     const target =
       placed?.get(item.key) ?? (item.subset ? `${item.subset}/${item.path}` : item.path)
-    if (!files.has(target)) files.set(target, bytes)
+    if (files.has(target)) continue
+    files.set(target, bytes)
+    sources[target] = asset.fileName
   }
+  return sources
 }
 
 function fileNameFor(stem: string, formatFile: string): string {

@@ -69,6 +69,7 @@ export async function planImport(
 ): Promise<ImportPlan> {
   const db = ctx.database.db
   const warnings: ReportEntry[] = []
+  const exportedFrom = imageSources(files.get(EXPORT_REPORT_FILE))
   files = new Map([...files].filter(([name]) => name !== EXPORT_REPORT_FILE))
   const existing = await listAssetRows(db, projectId)
   // A carried image is new unless an asset has its path; a base name alone is not enough.
@@ -76,16 +77,30 @@ export async function planImport(
 
   // A carried image with the bytes of an asset is that asset under the zip's name (an export
   // with its images, imported back): matched there, never added twice.
-  const byContent = new Map<string, AssetRow | null>()
-  // Bytes that several assets share name none of them.
+  const byContent = new Map<string, AssetRow[]>()
   for (const asset of existing)
-    byContent.set(asset.blobHash, byContent.has(asset.blobHash) ? null : asset)
+    byContent.set(asset.blobHash, [...(byContent.get(asset.blobHash) ?? []), asset])
   const aliases: MatchableAsset[] = []
   // Images in a zip that the project lacks are sized now and stored only once all is checked.
   const isStored = ([path, bytes]: [string, Uint8Array]) => {
     const same = byContent.get(createHash('sha256').update(bytes).digest('hex'))
-    if (same) aliases.push({ ...same, fileName: path })
-    return Boolean(same)
+    if (!same) return false
+    // Bytes several assets share are told apart by the export's own record, else by name.
+    const asset =
+      same.length === 1
+        ? same[0]
+        : (same.find((a) => a.fileName === exportedFrom.get(path)) ??
+          createAssetMatcher(same)(path))
+    if (asset) aliases.push({ ...asset, fileName: path })
+    else {
+      const names = same.map((a) => a.fileName)
+      warnings.push({
+        code: 'other',
+        message: `${path} has the same bytes as ${names.length} images in the project (${names.slice(0, 3).join(', ')}${names.length > 3 ? ', ...' : ''}) and a name none of them has: it was not added again, and annotations naming it match by name alone`,
+        file: path,
+      })
+    }
+    return true
   }
   const carried = imageEntries(files).filter((entry) => !known(entry[0]) && !isStored(entry))
   const newImages = await probeNewImages(carried, control, warnings)
@@ -293,6 +308,27 @@ function summariseUnmatched(warnings: ReportEntry[]): void {
     count: dropped.size,
   })
   warnings.splice(0, warnings.length, ...kept)
+}
+
+/**
+ * Where each image of an export zip came from, by its path in the zip: the project file name
+ * the export recorded under `images` in its report, so that images of the same bytes go back
+ * to their own assets. Anything else (no report, another tool's file) records nothing.
+ */
+function imageSources(report: Uint8Array | undefined): Map<string, string> {
+  const sources = new Map<string, string>()
+  if (!report) return sources
+  try {
+    const { images } = JSON.parse(new TextDecoder().decode(report)) as { images?: unknown }
+    if (images && typeof images === 'object') {
+      for (const [path, from] of Object.entries(images)) {
+        if (typeof from === 'string') sources.set(normalizePath(path), from)
+      }
+    }
+  } catch {
+    // A report that is not JSON records nothing; the import matches by bytes and names.
+  }
+  return sources
 }
 
 function joinSubset(subset: string, path: string): string {

@@ -90,6 +90,52 @@ describe('an imported dataset keeps its layout on the way out', () => {
     expect(dec(twice.get('labels/train/1.txt'))).toBe(dec(out.get('labels/train/1.txt')))
   })
 
+  it('matches images of one content imported back to the assets they came from', async () => {
+    // train/1.jpg and val/1.jpg hold the same bytes: content alone cannot tell them apart.
+    const projectId = await newProject('Same bytes back in')
+    await importZip(projectId, 'yolo', yoloZip())
+    const before = await assetNames(projectId)
+    for (const format of ['voc', 'yolo', 'coco', 'cvat', 'labelme', 'labelstudio', 'concord']) {
+      const out = await exportFiles(projectId, `format=${format}&images=true`)
+      const again = await t.request(
+        `/api/projects/${projectId}/import?format=${format}&mode=replace`,
+        { body: zipFileSet(out), headers: { 'content-type': 'application/zip' }, cookie: lead },
+      )
+      const body = await again.json()
+      expect(again.status, JSON.stringify(body)).toBe(200)
+      expect(body.imported, format).toMatchObject({ assets: 0, regions: 2 })
+      expect(await assetNames(projectId), format).toEqual(before)
+      // Each split's box is back on its own image.
+      const yolo = await exportFiles(projectId, 'format=yolo')
+      expect(dec(yolo.get('labels/train/1.txt')), format).toMatch(/^0 /)
+      expect(dec(yolo.get('labels/val/1.txt')), format).toMatch(/^1 /)
+    }
+  })
+
+  it('adds no copy of bytes several images share under a name none has, and says so', async () => {
+    const projectId = await newProject('Same bytes, new name')
+    await importZip(projectId, 'yolo', yoloZip())
+    const before = await assetNames(projectId)
+    const coco = {
+      images: [{ id: 1, file_name: 'z.jpg', width: 100, height: 50 }],
+      categories: [{ id: 1, name: 'cat' }],
+      annotations: [{ id: 1, image_id: 1, category_id: 1, bbox: [1, 1, 5, 5] }],
+    }
+    const body = await importZip(
+      projectId,
+      'coco',
+      new Map([
+        ['annotations.json', enc(JSON.stringify(coco))],
+        ['z.jpg', jpeg],
+      ]),
+    )
+    expect(body.imported).toMatchObject({ assets: 0, regions: 0 })
+    expect(await assetNames(projectId)).toEqual(before)
+    expect(body.warnings).toContainEqual(
+      expect.objectContaining({ file: 'z.jpg', message: expect.stringMatching(/same bytes as 2/) }),
+    )
+  })
+
   it('matches the images of an export imported back to the assets they came from', async () => {
     const projectId = await newProject('Export back in')
     const other = new Uint8Array(

@@ -59,13 +59,14 @@ export function exportYolo(
   const classOf = new Map(names.map((name, i) => [name, i]))
   const files: FileSet = new Map()
   const images = new Map<string, string>()
-  const splits = assignSplits(dataset.items)
+  const items = dataset.items.map(splitFromFolders)
+  const splits = assignSplits(items, report)
   const labelNames = new NameAllocator()
   labelNames.reserve('data.yaml')
   const manifestItems: NonNullable<YoloManifest['items']> = []
   const keypoints = task === 'pose' ? keypointCount(dataset) : 0
 
-  for (const item of dataset.items) {
+  for (const item of items) {
     const split = splits.get(item.subset)!
     const path = safeRelative(item.path)
     const stem = stripExt(path)
@@ -174,19 +175,52 @@ function classNames(dataset: InterchangeDataset, report: ReportBuilder): string[
   return names
 }
 
-/** Each subset gets a folder name that is safe on disk and a yaml key Ultralytics knows. */
-function assignSplits(items: InterchangeItem[]): Map<string, { key: string; dir: string }> {
+/**
+ * An image without a subset whose own folders are a YOLO split (`images/train/c.jpg` uploaded
+ * as a folder, Roboflow's `valid/images/c.jpg`) goes into that split, not into a folder of
+ * its own nested under `images/train/images/train/`.
+ */
+function splitFromFolders(item: InterchangeItem): InterchangeItem {
+  if (item.subset) return item
+  const path = normalizePath(item.path)
+  const match =
+    /^images\/([^/]+)\/(.+)$/.exec(path) ?? /^([^/]+)\/images\/(.+)$/.exec(path) ?? undefined
+  if (!match || STANDARD_SPLITS[match[1]!.toLowerCase()] === undefined) return item
+  return { ...item, subset: match[1]!, path: match[2]! }
+}
+
+/**
+ * Each subset gets a folder name that is safe on disk and a yaml key Ultralytics knows. Named
+ * subsets choose first, so that images without one never take `train` from the train subset;
+ * beside named subsets they are kept apart in `images/unsplit`, which the report points out.
+ */
+function assignSplits(
+  items: InterchangeItem[],
+  report: ReportBuilder,
+): Map<string, { key: string; dir: string }> {
   const splits = new Map<string, { key: string; dir: string }>()
   const dirs = new NameAllocator()
   const keys = new Set(['path', 'names', 'nc', 'concord', 'download'])
-  for (const item of items) {
-    if (splits.has(item.subset)) continue
-    const dir = dirs.allocate(item.subset.replace(/[^\w.-]/g, '_').replace(/^\.+/, '') || 'train')
-    const standard =
-      STANDARD_SPLITS[item.subset.toLowerCase()] ?? (item.subset ? undefined : 'train')
+  const subsets = [...new Set(items.map((item) => item.subset))]
+  const named = subsets.filter(Boolean)
+  for (const subset of subsets.includes('') ? [...named, ''] : named) {
+    const alone = subset === '' && named.length === 0
+    const dir = dirs.allocate(
+      subset.replace(/[^\w.-]/g, '_').replace(/^\.+/, '') || (alone ? 'train' : 'unsplit'),
+    )
+    const standard = STANDARD_SPLITS[subset.toLowerCase()] ?? (alone ? 'train' : undefined)
     const key = standard && !keys.has(standard) ? standard : dir
     keys.add(key)
-    splits.set(item.subset, { key, dir })
+    splits.set(subset, { key, dir })
+  }
+  const unsplit = items.filter((item) => item.subset === '').length
+  if (unsplit > 0 && named.length > 0) {
+    report.warn({
+      code: 'other',
+      message: `images without a subset are in images/${splits.get('')!.dir}, beside ${named.join(', ')}; Ultralytics trains only on the splits data.yaml names as train and val`,
+      file: 'data.yaml',
+      count: unsplit,
+    })
   }
   return splits
 }

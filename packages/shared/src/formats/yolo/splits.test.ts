@@ -87,3 +87,51 @@ describe('YOLO train and val keys', () => {
     expect(report.warnings).toEqual([])
   })
 })
+
+describe('YOLO splits of images without a subset', () => {
+  it('puts uploaded images/train/ and Roboflow valid/images/ folders into those splits', () => {
+    const source: InterchangeDataset = {
+      labels: [{ name: 'a' }],
+      items: [item('images/train/c.jpg', '', [box(10)]), item('valid/images/d.jpg', '')],
+    }
+    const { files, images, report } = exportYolo(source)
+    expect(images.get(':images/train/c.jpg')).toBe('images/train/c.jpg')
+    expect(images.get(':valid/images/d.jpg')).toBe('images/valid/d.jpg')
+    expect([...files.keys()].sort()).toEqual([
+      'data.yaml',
+      'labels/train/c.txt',
+      'labels/valid/d.txt',
+    ])
+    const yaml = parseYaml(dec(files.get('data.yaml')))
+    expect([yaml.train, yaml.val]).toEqual(['images/train', 'images/valid'])
+    expect(report.warnings).toEqual([])
+  })
+
+  it('keeps the train split for the train subset when images without a subset come first', () => {
+    const source: InterchangeDataset = {
+      labels: [{ name: 'a' }],
+      items: [item('new.jpg', ''), item('x.jpg', 'train', [box(10)]), item('y.jpg', 'val')],
+    }
+    const { files, images, report } = exportYolo(source)
+    const yaml = parseYaml(dec(files.get('data.yaml')))
+    expect([yaml.train, yaml.val]).toEqual(['images/train', 'images/val'])
+    expect(images.get('train:x.jpg')).toBe('images/train/x.jpg')
+    expect(images.get(':new.jpg')).toBe('images/unsplit/new.jpg')
+    expect(report.warnings).toContainEqual(
+      expect.objectContaining({ count: 1, message: expect.stringMatching(/images\/unsplit/) }),
+    )
+    // And back: each image keeps its subset, the unsplit one none.
+    const back = importYolo(withImages(files, images), { sizeOf: sizeIs(200, 100) })
+    expect(back.dataset.items.map((i) => [i.subset, i.path]).sort()).toEqual([
+      ['', 'new.jpg'],
+      ['train', 'x.jpg'],
+      ['val', 'y.jpg'],
+    ])
+  })
+
+  it('still calls a dataset without subsets train', () => {
+    const { images, files } = exportYolo({ labels: [], items: [item('x.jpg', '')] })
+    expect(images.get(':x.jpg')).toBe('images/train/x.jpg')
+    expect(parseYaml(dec(files.get('data.yaml'))).train).toBe('images/train')
+  })
+})

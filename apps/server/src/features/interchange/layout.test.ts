@@ -136,6 +136,31 @@ describe('an imported dataset keeps its layout on the way out', () => {
     )
   })
 
+  it('puts each image where the annotation file says it is', async () => {
+    const projectId = await newProject('Image references')
+    await importZip(projectId, 'yolo', yoloZip())
+    const studio = await exportFiles(projectId, 'format=labelstudio&images=true')
+    const tasks = JSON.parse(dec(studio.get('tasks.json'))) as { data: { image: string } }[]
+    expect(tasks).toHaveLength(2)
+    for (const task of tasks) expect([...studio.keys()]).toContain(task.data.image)
+    const labelme = await exportFiles(projectId, 'format=labelme&images=true')
+    const shapes = [...labelme.keys()].filter(
+      (name) => name.endsWith('.json') && name !== 'concord-report.json',
+    )
+    expect(shapes).toHaveLength(2)
+    for (const name of shapes) {
+      const { imagePath } = JSON.parse(dec(labelme.get(name))) as { imagePath: string }
+      const folder = name.includes('/') ? name.slice(0, name.lastIndexOf('/') + 1) : ''
+      expect([...labelme.keys()]).toContain(`${folder}${imagePath}`)
+    }
+    const cvat = await exportFiles(projectId, 'format=cvat&images=true')
+    // CVAT names an image within its subset; the zip keeps subsets in folders.
+    const xml = dec(cvat.get('annotations.xml'))
+    const names = [...xml.matchAll(/<image [^>]*name="([^"]+)" subset="([^"]+)"/g)]
+    expect(names).toHaveLength(2)
+    for (const [, name, subset] of names) expect([...cvat.keys()]).toContain(`${subset}/${name}`)
+  })
+
   it('matches the images of an export imported back to the assets they came from', async () => {
     const projectId = await newProject('Export back in')
     const other = new Uint8Array(

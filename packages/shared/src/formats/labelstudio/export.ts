@@ -52,13 +52,15 @@ type LsOut = Record<string, unknown>
  * their top-left corner and clockwise rotation, computed in pixels (one past the image edge as its
  * clipped polygon, since values must stay in percent of the image); masks as brushes; keypoint
  * sets as one keypoint result per point, linked to the first by `parentID`. Regions of items
- * without a known size cannot be put in percent and are reported.
+ * without a known size cannot be put in percent and are reported. `images` says where each item's
+ * image goes in a zip beside the tasks: at its `data.image`, when that is a relative path.
  */
 export function exportLabelStudio(
   dataset: InterchangeDataset,
   options: LabelStudioExportOptions = {},
-): { files: FileSet; report: ConversionReport } {
+): { files: FileSet; report: ConversionReport; images: Map<string, string> } {
   const report = new ReportBuilder()
+  const images = new Map<string, string>()
   const toName = options.toName ?? 'image'
   const fromNames = { ...LABEL_STUDIO_FROM_NAMES, ...definedOnly(options.fromNames) }
   if (options.fromName) {
@@ -119,9 +121,12 @@ export function exportLabelStudio(
         value: { choices: [...item.tags] },
       })
     }
+    const image = options.imageUrl ? options.imageUrl(item.key) : item.key
+    // An image packed beside tasks.json goes where `data.image` says it is.
+    if (!/^[a-z][\w+.-]*:|^\//i.test(image)) images.set(item.key, image)
     return {
       id: t + 1,
-      data: { image: options.imageUrl ? options.imageUrl(item.key) : item.key },
+      data: { image },
       annotations: [{ id: t + 1, result: human }],
       predictions: model.length
         ? [{ result: model, ...(scores.length ? { score: Math.min(...scores) } : {}) }]
@@ -130,7 +135,7 @@ export function exportLabelStudio(
   })
 
   const files: FileSet = new Map([[options.fileName ?? 'tasks.json', encodeJson(tasks)]])
-  return { files, report: report.build() }
+  return { files, report: report.build(), images }
 }
 
 const REGION_CONTROLS = [

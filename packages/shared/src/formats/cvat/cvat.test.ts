@@ -84,6 +84,26 @@ describe('importCvat', () => {
     })
   })
 
+  it('keeps shapes of different kinds in file order, and writes them back in it', () => {
+    const xml = `<annotations><version>1.1</version>${META}
+      <image id="0" name="a.jpg" width="100" height="100">
+        <polygon label="road" points="1,1;9,1;9,9" z_order="0"/>
+        <box label="car" xtl="1" ytl="1" xbr="5" ybr="5" z_order="0"/>
+        <polyline label="road" points="1,1;5,5" z_order="0"/>
+        <box label="car" xtl="2" ytl="2" xbr="6" ybr="6" z_order="0"/>
+        <points label="road" points="3,3" z_order="0"/>
+        <polygon label="car" points="2,2;8,2;8,8" z_order="0"/>
+      </image></annotations>`
+    const order = ['polygon', 'bbox', 'polyline', 'bbox', 'point', 'polygon']
+    const { dataset } = importCvat(one(xml))
+    expect(dataset.items[0]!.regions.map((r) => r.kind)).toEqual(order)
+    const written = new TextDecoder().decode([...exportCvat(dataset).files.values()][0])
+    const tags = [...written.matchAll(/<(box|polygon|polyline|points) /g)].map((m) => m[1])
+    expect(tags).toEqual(['polygon', 'box', 'polyline', 'box', 'points', 'polygon'])
+    const again = importCvat(exportCvat(dataset).files).dataset
+    expect(again.items[0]!.regions.map((r) => r.kind)).toEqual(order)
+  })
+
   it('refuses a malformed point list, naming the shape', () => {
     const files = one(
       `<annotations><image id="0" name="a.jpg"><polygon label="x" points="1,2;3,x;5,6"/></image></annotations>`,

@@ -8,7 +8,7 @@ import type {
   InterchangeLabel,
   InterchangeRegion,
 } from '../model.ts'
-import { buildXml, formatCoordinate, type XmlNode } from '../voc/xml.ts'
+import { buildOrderedXml, formatCoordinate, IN_ORDER, type XmlNode } from '../voc/xml.ts'
 import { reportRboxPastEdge } from '../fit.ts'
 import { isEllipsePolygon, readEllipse } from './ellipse.ts'
 import { rleToCvatMask } from './mask.ts'
@@ -49,6 +49,8 @@ export function exportCvat(
     } else report.count('missing-size', 'image without width and height')
     // Keys are the regions' groups, or a fresh object for the parts of an ungrouped polygon.
     const groups = new Map<unknown, number>()
+    // Shapes in the regions' order, kinds interleaved, as CVAT writes them.
+    const written: [string, XmlNode][] = []
     for (const region of item.regions) {
       // CVAT carries a rotated box past the edge as it is: said, not clipped.
       if (region.kind === 'rbox') reportRboxPastEdge(region.geometry, item, report)
@@ -60,11 +62,11 @@ export function exportCvat(
       for (const [tag, node] of shapes) {
         if (group !== null) node['@_group_id'] = groups.get(group)
         Object.assign(node, fields)
-        ;((image[tag] ??= []) as XmlNode[]).push(node)
+        written.push([tag, node])
       }
     }
-    for (const tag of item.tags)
-      ((image.tag ??= []) as XmlNode[]).push({ '@_label': tag, '@_source': 'manual' })
+    for (const tag of item.tags) written.push(['tag', { '@_label': tag, '@_source': 'manual' }])
+    if (written.length > 0) image[IN_ORDER] = written
     return image
   })
 
@@ -82,7 +84,7 @@ export function exportCvat(
   }
   const fileName = options.fileName ?? 'annotations.xml'
   return {
-    files: new Map([[fileName, encodeText(buildXml({ annotations }))]]),
+    files: new Map([[fileName, encodeText(buildOrderedXml({ annotations }))]]),
     report: report.build(),
   }
 }

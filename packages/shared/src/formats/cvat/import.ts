@@ -11,7 +11,7 @@ import {
   type InterchangeRegion,
 } from '../model.ts'
 import { extName, itemKey, normalizePath } from '../paths.ts'
-import { childOf, childrenOf, parseXml, textOf, type XmlNode } from '../voc/xml.ts'
+import { childOf, childrenOf, parseXml, positionOf, textOf, type XmlNode } from '../voc/xml.ts'
 import { ellipseToPolygon } from './ellipse.ts'
 import { joinGroupedPolygons } from './groups.ts'
 import { cvatMaskToRle } from './mask.ts'
@@ -294,7 +294,13 @@ function readShapes(
     }
   }
 
-  const push = (region: InterchangeRegion) => item.regions.push(region)
+  // Shapes are read tag by tag; each keeps where its element stood, to be put back in file order.
+  const before = item.regions.length
+  const position = new Map<InterchangeRegion, number>()
+  const push = (region: InterchangeRegion, node: XmlNode) => {
+    item.regions.push(region)
+    position.set(region, positionOf(node))
+  }
   childrenOf(image, 'box').forEach((box, i) => {
     const at = `${where}/box[${i}]`
     if (!labelled(box, at)) return
@@ -306,26 +312,29 @@ function readShapes(
     const geometry = { x: xtl, y: ytl, w: xbr - xtl, h: ybr - ytl }
     if (rotation) {
       const { x, y, w, h } = geometry
-      push({
-        ...common(box),
-        kind: 'rbox',
-        geometry: { cx: x + w / 2, cy: y + h / 2, w, h, angle: rotation },
-      })
-    } else push({ ...common(box), kind: 'bbox', geometry })
+      push(
+        {
+          ...common(box),
+          kind: 'rbox',
+          geometry: { cx: x + w / 2, cy: y + h / 2, w, h, angle: rotation },
+        },
+        box,
+      )
+    } else push({ ...common(box), kind: 'bbox', geometry }, box)
   })
   childrenOf(image, 'polygon').forEach((shape, i) => {
     const at = `${where}/polygon[${i}]`
     if (!labelled(shape, at)) return
     const points = parsePoints(file, at, attr(shape, 'points'))
     if (points.length < 3) throw new FormatError(file, at, 'polygon with fewer than 3 points')
-    push({ ...common(shape), kind: 'polygon', geometry: { points } })
+    push({ ...common(shape), kind: 'polygon', geometry: { points } }, shape)
   })
   childrenOf(image, 'polyline').forEach((shape, i) => {
     const at = `${where}/polyline[${i}]`
     if (!labelled(shape, at)) return
     const points = parsePoints(file, at, attr(shape, 'points'))
     if (points.length < 2) throw new FormatError(file, at, 'polyline with fewer than 2 points')
-    push({ ...common(shape), kind: 'polyline', geometry: { points } })
+    push({ ...common(shape), kind: 'polyline', geometry: { points } }, shape)
   })
   childrenOf(image, 'points').forEach((shape, i) => {
     const at = `${where}/points[${i}]`
@@ -333,10 +342,10 @@ function readShapes(
     const points = parsePoints(file, at, attr(shape, 'points'))
     if (points.length === 1) {
       const [x, y] = points[0]!
-      push({ ...common(shape), kind: 'point', geometry: { x, y } })
+      push({ ...common(shape), kind: 'point', geometry: { x, y } }, shape)
     } else {
       const keypoints = points.map(([x, y]) => ({ x, y, v: 2 as const }))
-      push({ ...common(shape), kind: 'keypoints', geometry: { points: keypoints } })
+      push({ ...common(shape), kind: 'keypoints', geometry: { points: keypoints } }, shape)
     }
   })
   childrenOf(image, 'ellipse').forEach((shape, i) => {
@@ -348,12 +357,15 @@ function readShapes(
     if (rx < 0 || ry < 0) throw new FormatError(file, at, 'ellipse with a negative radius')
     const ellipse = { cx, cy, rx, ry, rotation: Number(attr(shape, 'rotation') ?? 0) || 0 }
     report.count('lossy', 'ellipses became 64-point polygons (an unedited one exports back)', file)
-    push({
-      ...common(shape),
-      kind: 'polygon',
-      geometry: { points: ellipseToPolygon(ellipse) },
-      extra: { cvatEllipse: ellipse },
-    })
+    push(
+      {
+        ...common(shape),
+        kind: 'polygon',
+        geometry: { points: ellipseToPolygon(ellipse) },
+        extra: { cvatEllipse: ellipse },
+      },
+      shape,
+    )
   })
   childrenOf(image, 'skeleton').forEach((shape, i) => {
     const at = `${where}/skeleton[${i}]`
@@ -369,7 +381,7 @@ function readShapes(
         file,
       )
     }
-    push({ ...base, kind: 'keypoints', geometry })
+    push({ ...base, kind: 'keypoints', geometry }, shape)
   })
   childrenOf(image, 'mask').forEach((shape, i) => {
     const at = `${where}/mask[${i}]`
@@ -385,6 +397,9 @@ function readShapes(
       coordinate(file, at, shape, k),
     ) as [number, number, number, number]
     const geometry = cvatMaskToRle({ rle, left, top, width, height }, item.width, item.height)
-    push({ ...common(shape), kind: 'mask', geometry })
+    push({ ...common(shape), kind: 'mask', geometry }, shape)
   })
+  const read = item.regions.splice(before)
+  read.sort((a, b) => position.get(a)! - position.get(b)!)
+  item.regions.push(...read)
 }

@@ -21,8 +21,71 @@ export function parseXml(file: string, text: string, arrays: readonly string[]):
     parseAttributeValue: false,
     trimValues: true,
     isArray: (name) => arrays.includes(name),
+    // Each element remembers where it starts, for the order of children of different tags.
+    captureMetaData: true,
   })
   return parser.parse(text) as XmlNode
+}
+
+const METADATA = XMLParser.getMetaDataSymbol() as unknown as symbol
+
+/**
+ * Where a parsed element starts in its file's text. Children are grouped by tag; sorting
+ * elements of several tags by this gives back the order the file had them in.
+ */
+export function positionOf(node: XmlNode): number {
+  const meta = (node as Record<symbol, { startIndex?: number } | undefined>)[METADATA]
+  return meta?.startIndex ?? 0
+}
+
+/**
+ * The key of a child list written in the order given, across tags: `[tag, element]` pairs.
+ * Only {@link buildOrderedXml} writes it.
+ */
+export const IN_ORDER = '#inOrder'
+
+/**
+ * Like {@link buildXml}, but the children listed under {@link IN_ORDER} are written in their
+ * order, tags interleaved (CVAT's shapes), where plain objects would group them by tag.
+ */
+export function buildOrderedXml(root: XmlNode): string {
+  const builder = new XMLBuilder({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    format: true,
+    indentBy: '  ',
+    suppressEmptyNode: true,
+    preserveOrder: true,
+  })
+  const body = (builder.build(orderedChildren(root)) as string).trim()
+  return `<?xml version="1.0" encoding="utf-8"?>\n${body}\n`
+}
+
+type OrderedElement = Record<string, unknown>
+
+/** The children of a plain node in fast-xml-parser's ordered form. */
+function orderedChildren(node: XmlNode): OrderedElement[] {
+  const out: OrderedElement[] = []
+  for (const [key, value] of Object.entries(node)) {
+    if (key.startsWith('@_') || value === undefined) continue
+    if (key === '#text') out.push({ '#text': value })
+    else if (key === IN_ORDER) {
+      for (const [tag, child] of value as [string, XmlNode][]) out.push(orderedElement(tag, child))
+    } else if (Array.isArray(value)) {
+      for (const child of value) out.push(orderedElement(key, child))
+    } else out.push(orderedElement(key, value))
+  }
+  return out
+}
+
+function orderedElement(tag: string, value: unknown): OrderedElement {
+  if (value === null || typeof value !== 'object') return { [tag]: [{ '#text': value }] }
+  const node = value as XmlNode
+  const attributes = Object.fromEntries(Object.entries(node).filter(([k]) => k.startsWith('@_')))
+  return {
+    [tag]: orderedChildren(node),
+    ...(Object.keys(attributes).length > 0 ? { ':@': attributes } : {}),
+  }
 }
 
 /** Serialises plain objects (same shape as {@link parseXml} returns) as indented XML. */

@@ -302,9 +302,24 @@ function toRegion(
   const n = line.values.length
   const base = { label, attributes: {}, sourceId: `${baseName(line.file)}:${line.line}` }
   if (pose) return { ...base, ...poseRegion(line, size, pose, counter, report) }
-  // An odd count past the geometry is a confidence, as Ultralytics writes with save_conf.
+  // An odd count past the geometry is a confidence, as Ultralytics writes with save_conf; said
+  // in the report, since a polygon missing one value reads the same way.
   const scored = n % 2 === 1
   const score = scored ? line.values[n - 1]! : undefined
+  if (score !== undefined) {
+    if (!(score >= 0 && score <= 1)) {
+      throw new FormatError(
+        line.file,
+        `line ${line.line}`,
+        `odd number of coordinates (${n}), and the last value ${score} is not a confidence between 0 and 1`,
+      )
+    }
+    report.count(
+      'other',
+      'lines with an odd number of values read as predictions, the last value their confidence',
+      line.file,
+    )
+  }
   const values = scored ? line.values.slice(0, -1) : line.values
   const raw = { ...line, values }
   const extra = score === undefined ? {} : { score, source: 'model' as const }

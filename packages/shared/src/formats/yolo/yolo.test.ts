@@ -297,6 +297,20 @@ describe('importYolo values', () => {
       source: 'model',
     })
   })
+
+  it('says it read odd lines as predictions, and refuses one whose last value is no confidence', () => {
+    const read = (line: string) =>
+      importYolo(fileSet({ 'classes.txt': 'a\n', 'images/x.jpg': IMAGE, 'labels/x.txt': line }), {
+        sizeOf: sizeIs(100, 100),
+      })
+    const { report } = read('0 0.1 0.1 0.5 0.1 0.5 0.5 0.9\n0 0.5 0.5 0.2 0.2 0.3\n')
+    expect(report.warnings).toContainEqual(
+      expect.objectContaining({ count: 2, message: expect.stringMatching(/odd number of values/) }),
+    )
+    expect(() => read('0 0.5 0.5 0.2 0.2\n0 0.1 0.1 0.5 0.1 0.5 0.5 17\n')).toThrow(
+      /labels\/x\.txt at line 2: odd number of coordinates \(7\), and the last value 17/,
+    )
+  })
 })
 
 describe('exportYolo', () => {

@@ -1,4 +1,5 @@
 import { stringify as stringifyYaml } from 'yaml'
+import type { BboxGeometry } from '../../domain/region.ts'
 import { encodeText } from '../common/json.ts'
 import { ReportBuilder } from '../common/report.ts'
 import type {
@@ -255,7 +256,10 @@ function itemLines(
   if (item.tags.length > 0) report.lossy('tag', 'YOLO has no image tags', item.tags.length)
   const ctx: LineContext = { ...options, width, height }
   const lines: string[][] = []
+  const poseBoxes = options.task === 'pose' ? boxesOfKeypoints(item.regions) : undefined
   for (const region of item.regions) {
+    // A box that is its keypoints' pose box is written on their line, not lost.
+    if (poseBoxes?.consumed.has(region)) continue
     if (Object.keys(region.attributes).length > 0) {
       report.lossy('attribute', 'YOLO has no attributes')
     }
@@ -263,7 +267,31 @@ function itemLines(
       report.lossy('attribute', 'YOLO training labels carry no score')
     }
     const cls = String(classOf.get(region.label)!)
-    for (const values of regionValues(region, ctx)) lines.push([cls, ...values])
+    const poseBox = poseBoxes?.boxes.get(region)
+    for (const values of regionValues(region, { ...ctx, poseBox })) lines.push([cls, ...values])
   }
   return lines
+}
+
+/**
+ * For a pose export, the box of each keypoints region: a box of the same label and group (a
+ * person's box, as COCO and YOLO pose both carry it). Each box serves one keypoints region.
+ */
+function boxesOfKeypoints(regions: InterchangeRegion[]) {
+  const boxes = new Map<InterchangeRegion, BboxGeometry>()
+  const consumed = new Set<InterchangeRegion>()
+  for (const region of regions) {
+    if (region.kind !== 'keypoints' || region.group === undefined) continue
+    const box = regions.find(
+      (other) =>
+        other.kind === 'bbox' &&
+        other.group === region.group &&
+        other.label === region.label &&
+        !consumed.has(other),
+    )
+    if (box?.kind !== 'bbox') continue
+    boxes.set(region, box.geometry)
+    consumed.add(box)
+  }
+  return { boxes, consumed }
 }

@@ -187,7 +187,7 @@ export function importYolo(input: FileSet, options: YoloImportOptions = {}): Yol
           skipUnlabelled(report, line.file, `line ${line.line}`)
           continue
         }
-        item.regions.push(toRegion(line, size, read))
+        item.regions.push(...toRegions(line, size, read, item))
       }
     }
     if (!entry.present && !entry.label) {
@@ -293,15 +293,38 @@ type ReadContext = {
   report: ReportBuilder
 }
 
+function toRegions(
+  line: RawLine,
+  size: { width: number; height: number },
+  context: ReadContext,
+  item: InterchangeItem,
+): InterchangeRegion[] {
+  const { names, pose, counter } = context
+  if (!pose) return [toRegion(line, size, context)]
+  const base = {
+    label: names[line.classIndex]!,
+    attributes: {},
+    sourceId: `${baseName(line.file)}:${line.line}`,
+  }
+  const { box, ...keypoints } = poseRegion(line, size, pose, counter)
+  if (!box) return [{ ...base, ...keypoints }]
+  // A box wider than its points is kept as a box of the same object, as COCO keeps one.
+  const group =
+    Math.max(0, ...item.regions.map((r) => (typeof r.group === 'number' ? r.group : 0))) + 1
+  return [
+    { ...base, ...keypoints, kind: 'bbox', geometry: box, group },
+    { ...base, ...keypoints, group },
+  ]
+}
+
 function toRegion(
   line: RawLine,
   size: { width: number; height: number },
-  { names, quadsAreBoxes, pose, counter, report }: ReadContext,
+  { names, quadsAreBoxes, counter, report }: ReadContext,
 ): InterchangeRegion {
   const label = names[line.classIndex]!
   const n = line.values.length
   const base = { label, attributes: {}, sourceId: `${baseName(line.file)}:${line.line}` }
-  if (pose) return { ...base, ...poseRegion(line, size, pose, counter, report) }
   // An odd count past the geometry is a confidence, as Ultralytics writes with save_conf; said
   // in the report, since a polygon missing one value reads the same way.
   const scored = n % 2 === 1

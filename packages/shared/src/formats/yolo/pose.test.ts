@@ -137,7 +137,8 @@ describe('YOLO pose import', () => {
 
   it('reads two-value keypoints as visible, except those at the origin', () => {
     const { dataset } = read('kpt_shape: [2, 2]\nnames: [p]\n', '0 0.5 0.5 0.2 0.2 0.5 0.5 0 0\n')
-    expect(dataset.items[0]!.regions[0]!.geometry).toEqual({
+    const keypoints = dataset.items[0]!.regions.find((r) => r.kind === 'keypoints')
+    expect(keypoints!.geometry).toEqual({
       points: [
         { x: 100, y: 50, v: 2 },
         { x: 0, y: 0, v: 0 },
@@ -150,9 +151,24 @@ describe('YOLO pose import', () => {
     expect(dataset.items[0]!.regions[0]).toMatchObject({ score: 0.9, source: 'model' })
   })
 
-  it('counts boxes much wider than their points, which a keypoints region cannot keep', () => {
-    const { report } = read('kpt_shape: [1, 3]\nnames: [p]\n', '0 0.5 0.5 0.5 0.5 0.5 0.5 2\n')
-    expect(report.warnings).toContainEqual(expect.objectContaining({ code: 'other', count: 1 }))
+  it('keeps a box wider than its points as a box of the object, which a pose export writes back', () => {
+    const line = '0 0.500000 0.500000 0.500000 0.500000 0.500000 0.500000 2\n'
+    const { dataset } = read('kpt_shape: [1, 3]\nnames: [p]\n', line)
+    const regions = dataset.items[0]!.regions
+    expect(regions.map((r) => [r.kind, r.label, r.group])).toEqual([
+      ['bbox', 'p', 1],
+      ['keypoints', 'p', 1],
+    ])
+    expect(regions[0]!.geometry).toEqual({ x: 50, y: 25, w: 100, h: 50 })
+    const { files, report } = exportYolo(dataset, { task: 'pose' })
+    expect(dec(files.get('labels/train/x.txt'))).toBe(line)
+    expect(report.lossiness).toEqual([])
+    // A box that only bounds the points is the keypoints' own: no box region.
+    const tight = read(
+      'kpt_shape: [2, 3]\nnames: [p]\n',
+      '0 0.5 0.5 0.5 0.5 0.25 0.25 2 0.75 0.75 2\n',
+    )
+    expect(tight.dataset.items[0]!.regions.map((r) => r.kind)).toEqual(['keypoints'])
   })
 
   it('refuses a line whose length does not match kpt_shape, naming the line', () => {

@@ -34,8 +34,8 @@ export function keypointCount(dataset: InterchangeDataset): number {
 
 /**
  * One pose line after the class: `cx cy w h` then K times `x y v`, normalised, visibility as
- * COCO's 0/1/2. The box is the declared one when it still fits, else the bounds of the labelled
- * points. Points that are not labelled are written `0 0 0`. Returns undefined (and counts it)
+ * COCO's 0/1/2. The box is the object's (`given`, its grouped box) when it has one, else the
+ * declared one when it still fits, else the bounds of the labelled points. Points that are not labelled are written `0 0 0`. Returns undefined (and counts it)
  * when no labelled point lies in the image.
  */
 export function poseValues(
@@ -44,6 +44,7 @@ export function poseValues(
   width: number,
   height: number,
   report: ReportBuilder,
+  given?: Box,
 ): string[] | undefined {
   const inImage = (v: number, extent: number) =>
     v >= -KEYPOINT_EDGE_SLACK && v <= extent + KEYPOINT_EDGE_SLACK
@@ -61,7 +62,7 @@ export function poseValues(
     return undefined
   }
   const bounds = boundsOfPoints(labelled.map((p): [number, number] => [p.x, p.y]))
-  const box: Box = clipBbox(declaredBox(region, bounds), width, height).box
+  const box: Box = clipBbox(given ?? declaredBox(region, bounds), width, height).box
   const values = formatBbox(box, width, height)
   for (let i = 0; i < k; i++) {
     const p = points[i]
@@ -136,19 +137,19 @@ export function lineToKeypoints(
 
 /**
  * A pose line as a keypoints region. One value past `4 + K x D` is a confidence (save_conf).
- * The line's box has no place in a keypoints region; when it is wider than the labelled points
- * by more than a pixel (a person box around a few points) its loss is counted.
+ * The line's box is returned too when it is wider than the labelled points by more than a
+ * pixel (a person box around a few points), for the caller to keep as a box of the object;
+ * a box that only bounds the points is the keypoints' own and comes back undefined.
  */
 export function poseRegion(
   line: RawLine,
   size: { width: number; height: number },
   pose: KeypointShape | 'infer',
   counter: ClampCounter,
-  report: ReportBuilder,
 ): Pick<
   Extract<InterchangeRegion, { kind: 'keypoints' }>,
   'kind' | 'geometry' | 'score' | 'source'
-> {
+> & { box: Box | undefined } {
   const n = line.values.length
   const shape: KeypointShape = pose === 'infer' ? [Math.floor((n - 4) / 3), 3] : pose
   const scored = n === 5 + shape[0] * shape[1]
@@ -162,9 +163,13 @@ export function poseRegion(
     bounds.y - box.y > DECLARED_BOX_TOLERANCE ||
     box.x + box.w - (bounds.x + bounds.w) > DECLARED_BOX_TOLERANCE ||
     box.y + box.h - (bounds.y + bounds.h) > DECLARED_BOX_TOLERANCE
-  if (wider) report.count('other', 'pose boxes wider than their keypoints not kept', line.file)
   const score = scored ? { score: line.values[n - 1]!, source: 'model' as const } : {}
-  return { kind: 'keypoints', geometry, ...score }
+  return {
+    kind: 'keypoints',
+    geometry,
+    ...score,
+    box: wider && box.w > 0 && box.h > 0 ? box : undefined,
+  }
 }
 
 function clampTo(value: number, max: number): number {

@@ -26,6 +26,8 @@ export type LineContext = {
   /** K of `kpt_shape`, for pose exports. */
   keypoints: number
   report: ReportBuilder
+  /** The box of the object a keypoints region belongs to, for its pose line. */
+  poseBox?: BboxGeometry | undefined
 }
 
 /**
@@ -40,7 +42,7 @@ export function regionValues(region: InterchangeRegion, ctx: LineContext): strin
       report.lossy(region.kind, 'a pose file carries keypoints only; not written')
       return []
     }
-    const values = poseValues(region, ctx.keypoints, width, height, report)
+    const values = poseValues(region, ctx.keypoints, width, height, report, ctx.poseBox)
     return values ? [values] : []
   }
   switch (region.kind) {

@@ -41,6 +41,16 @@ describe('COCO results', () => {
     expect(() => importCocoResults(bad, { images, categories })).toThrow(/\[0\]\.category_id/)
   })
 
+  it('says where ids come from when there is nothing to number, as in a new project', () => {
+    const one = files([{ image_id: 1, category_id: 1, bbox: [0, 0, 1, 1], score: 1 }])
+    expect(() => importCocoResults(one, { images: [], categories })).toThrow(
+      /no image with id 1 \(there are no images to number\); .*COCO instances file/,
+    )
+    expect(() => importCocoResults(one, { images: [{ ...images[0]!, id: 1 }] })).toThrow(
+      /no category with id 1 \(there are no categories to number\)/,
+    )
+  })
+
   it('leaves out entries whose category has a blank name, naming each one', () => {
     const { dataset, report } = importCocoResults(
       files([

@@ -37,6 +37,10 @@ export type CocoResultsExportOptions = CocoAnnotationOptions & {
 
 const resultsSchema = z.array(cocoAnnotationSchema)
 
+/** How results ids get their meaning, for the error when one has none. */
+const IDS_HELP =
+  '; results ids are those of the COCO instances file sent beside them in a zip, else those a COCO export of the project gives'
+
 /**
  * Imports COCO results (a bare array of detections) as model predictions: each entry becomes
  * regions with `source: 'model'` and its `score`. The image list and categories come from the
@@ -69,14 +73,21 @@ export function importCocoResults(
     results.forEach((entry, i) => {
       const where = `[${i}]`
       const item = itemOfId.get(String(entry.image_id))
-      if (!item)
-        throw new FormatError(file, `${where}.image_id`, `no image with id ${entry.image_id}`)
+      if (!item) {
+        const known = itemOfId.size === 0 ? ' (there are no images to number)' : ''
+        throw new FormatError(
+          file,
+          `${where}.image_id`,
+          `no image with id ${entry.image_id}${known}${IDS_HELP}`,
+        )
+      }
       const label = nameOf.get(String(entry.category_id))
       if (label === undefined) {
+        const known = nameOf.size === 0 ? ' (there are no categories to number)' : ''
         throw new FormatError(
           file,
           `${where}.category_id`,
-          `no category with id ${entry.category_id}`,
+          `no category with id ${entry.category_id}${known}${IDS_HELP}`,
         )
       }
       if (isBlankLabel(label)) return skipUnlabelled(report, file, where, 'result')

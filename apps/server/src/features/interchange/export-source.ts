@@ -1,3 +1,4 @@
+import { setImmediate as yieldToLoop } from 'node:timers/promises'
 import type {
   InterchangeItem,
   InterchangeLabel,
@@ -105,6 +106,9 @@ export async function* readExportItems(
       yield item
     }
     onPage?.(start + page.length)
+    // PGlite answers within the same turn of the event loop: without a pause between pages a
+    // 100,000-region read would hold every other request and live edit until its end.
+    await yieldToLoop()
   }
 }
 

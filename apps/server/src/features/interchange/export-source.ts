@@ -12,6 +12,7 @@ import { documents } from '../../db/schema.ts'
 import type { AssetRow } from '../assets/queries.ts'
 import { listLabels } from '../projects/queries.ts'
 import { splitExtras } from './region-extras.ts'
+import { NameAllocator } from '@concord/shared/formats/paths'
 
 /**
  * Assets whose regions are read per query. 250 assets of a typical 20 regions is 5,000 rows a
@@ -41,6 +42,26 @@ function labelExtras(kept: Record<string, unknown>): Partial<InterchangeLabel> {
 }
 
 /**
+ * An asset's path within its subset for an export: where an import found it, else its file
+ * name. Two assets can land on one `<subset>/<path>` (an upload `train/1.jpg` beside an
+ * imported `1.jpg` of subset `train`, names that differ only in case): the later one gets a
+ * free name (`1_2.jpg`), said in the report, so that no image or label file overwrites another.
+ */
+function uniquePath(asset: AssetRow, placed: NameAllocator, report: ReportEntry[]): string {
+  const path = asset.itemPath ?? asset.fileName
+  const prefix = asset.subset ? `${asset.subset}/` : ''
+  const wanted = `${prefix}${path}`
+  const given = placed.allocate(wanted)
+  if (given === wanted) return path
+  report.push({
+    code: 'other',
+    message: `${asset.fileName} would export as ${wanted}, where an earlier image goes; written as ${given}`,
+    file: asset.fileName,
+  })
+  return given.slice(prefix.length)
+}
+
+/**
  * The project's assets as interchange items in file-name order, every asset (also those without
  * regions), read from the `regions` projection a page of assets at a time so that memory holds
  * one page however large the project. Regions keep their creation order within an item.
@@ -54,6 +75,8 @@ export async function* readExportItems(
   skipped: ReportEntry[],
   onPage?: (done: number) => void,
 ): AsyncGenerator<InterchangeItem> {
+  // Where each item lands in an export (`<subset>/<path>`): never where an earlier one did.
+  const placed = new NameAllocator()
   for (let start = 0; start < assets.length; start += ASSETS_PER_PAGE) {
     const page = assets.slice(start, start + ASSETS_PER_PAGE)
     const rows = await readRegionPage(
@@ -83,7 +106,7 @@ export async function* readExportItems(
         key: asset.fileName,
         // Where an import found the item; an uploaded image is its file name in no subset.
         subset: asset.subset,
-        path: asset.itemPath ?? asset.fileName,
+        path: uniquePath(asset, placed, skipped),
         width: asset.width,
         height: asset.height,
         regions: [],

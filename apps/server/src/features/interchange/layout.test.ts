@@ -161,6 +161,48 @@ describe('an imported dataset keeps its layout on the way out', () => {
     for (const [, name, subset] of names) expect([...cvat.keys()]).toContain(`${subset}/${name}`)
   })
 
+  it('gives an upload a name of its own where an imported image of its subset and path is', async () => {
+    const projectId = await newProject('Upload beside import')
+    await importZip(projectId, 'yolo', yoloZip())
+    const other = new Uint8Array(
+      await sharp({ create: { width: 100, height: 50, channels: 3, background: '#40a060' } })
+        .jpeg()
+        .toBuffer(),
+    )
+    const form = new FormData()
+    form.append('file', new Blob([other], { type: 'image/jpeg' }), 'train/1.jpg')
+    const uploaded = await t.request(`/api/projects/${projectId}/assets`, {
+      method: 'POST',
+      body: form,
+      cookie: lead,
+    })
+    expect(uploaded.status).toBeLessThan(300)
+    expect(await assetNames(projectId)).toContain('train/1.jpg')
+    for (const format of ['coco', 'voc', 'labelme', 'cvat']) {
+      const res = await t.request(
+        `/api/projects/${projectId}/export?format=${format}&images=true`,
+        {
+          cookie: lead,
+        },
+      )
+      const files = unzipToFileSet(new Uint8Array(await res.arrayBuffer()))
+      const images = [...files.entries()].filter(([name]) => name.endsWith('.jpg'))
+      // Three images, none written over another: the upload's bytes are there.
+      expect(images, format).toHaveLength(3)
+      expect(
+        images.some(([, bytes]) => Buffer.compare(bytes, other) === 0),
+        format,
+      ).toBe(true)
+      const report = JSON.parse(res.headers.get('x-concord-report') ?? '{}')
+      expect(report.warnings, format).toContainEqual(
+        expect.objectContaining({
+          file: 'train/1.jpg',
+          message: expect.stringMatching(/1_2\.jpg/),
+        }),
+      )
+    }
+  })
+
   it('matches the images of an export imported back to the assets they came from', async () => {
     const projectId = await newProject('Export back in')
     const other = new Uint8Array(

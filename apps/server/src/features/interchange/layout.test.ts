@@ -531,3 +531,34 @@ describe('names that need care', () => {
     expect(body.warnings).toEqual([])
   })
 })
+
+describe('files of many empty lines', () => {
+  it('read a label file and an image list of a hundred million blank lines as empty', async () => {
+    // A few hundred kilobytes of zip that once took the server's whole memory.
+    const blank = enc('\n'.repeat(100 * 2 ** 20))
+    const yolo = await newProject('Blank label lines')
+    const body = await importZip(
+      yolo,
+      'yolo',
+      new Map([
+        ['data.yaml', enc('names: [a]\n')],
+        ['images/train/x.jpg', jpeg],
+        ['labels/train/x.txt', blank],
+      ]),
+    )
+    expect(body.imported).toMatchObject({ images: 1, regions: 0, assets: 1 })
+    const voc = await newProject('Blank image list')
+    const xml = `<annotation><filename>x.jpg</filename><size><width>100</width><height>50</height></size>
+      <object><name>a</name><bndbox><xmin>1</xmin><ymin>1</ymin><xmax>9</xmax><ymax>9</ymax></bndbox></object></annotation>`
+    const again = await importZip(
+      voc,
+      'voc',
+      new Map([
+        ['Annotations/x.xml', enc(xml)],
+        ['JPEGImages/x.jpg', jpeg],
+        ['ImageSets/Main/train.txt', blank],
+      ]),
+    )
+    expect(again.imported).toMatchObject({ images: 1, regions: 1 })
+  })
+})

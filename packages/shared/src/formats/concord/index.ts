@@ -10,6 +10,7 @@ import type {
   InterchangeLabel,
 } from '../model.ts'
 import { FormatError } from '../model.ts'
+import { textLines } from '../common/lines.ts'
 
 /**
  * Concord JSON Lines: the lossless format. The first line is a header with the labels; every
@@ -91,12 +92,12 @@ export function importConcord(
   if (names.length === 0) throw new FormatError('(files)', undefined, 'no .jsonl file')
 
   for (const file of names) {
-    const lines = decodeText(files.get(file)!, file).split('\n')
     let header = false
-    lines.forEach((raw, i) => {
+    for (const [raw, number] of textLines(decodeText(files.get(file)!, file), {
+      skipBlank: true,
+    })) {
       const line = raw.trim()
-      if (!line) return
-      const where = `line ${i + 1}`
+      const where = `line ${number}`
       const value = parseJsonText(file, line, where)
       if (!header) {
         const parsed = headerSchema.safeParse(value)
@@ -107,7 +108,7 @@ export function importConcord(
           labels.push(label as InterchangeLabel)
         }
         header = true
-        return
+        continue
       }
       const parsed = itemSchema.safeParse(value)
       if (!parsed.success) throw issueError(file, where, parsed.error)
@@ -116,7 +117,7 @@ export function importConcord(
       if (seen) throw new FormatError(file, where, `item key "${item.key}" already used at ${seen}`)
       lineOfKey.set(item.key, `${file} ${where}`)
       items.push(item)
-    })
+    }
     if (!header) throw new FormatError(file, 'line 1', 'missing header line')
   }
   return { dataset: { labels, items }, report: report.build() }

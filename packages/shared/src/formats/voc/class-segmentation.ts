@@ -11,6 +11,7 @@ import {
   type IndexColours,
   type IndexImage,
 } from './segmentation.ts'
+import { readNameList } from '../common/lines.ts'
 
 /**
  * The classes of a dataset's SegmentationClass PNGs: the name of each index, and the colour of
@@ -37,9 +38,7 @@ export function classIndex(
   }
   const path = [...files.keys()].find((p) => baseName(p).toLowerCase() === 'class_names.txt')
   if (!path) return { names: VOC_CLASSES }
-  const lines = decodeText(files.get(path)!, path).split(/\r?\n/)
-  while (lines.length > 0 && lines[lines.length - 1]!.trim() === '') lines.pop()
-  return { names: lines.map((line) => line.trim()) }
+  return { names: readNameList(path, decodeText(files.get(path)!, path)) }
 }
 
 function rgbOf(hex: string): [number, number, number] {

@@ -28,6 +28,7 @@ import {
   unannotatedSegmentation,
 } from './read-segmentation.ts'
 import { classIndex, classMaskRegions, labelledInstanceRegions } from './class-segmentation.ts'
+import { textLines } from '../common/lines.ts'
 
 /**
  * How VOC coordinates map to pixels.
@@ -381,10 +382,11 @@ function readSubsets(files: FileSet): Map<string, string> {
   const lists: { name: string; ids: string[] }[] = []
   const main = [...files.keys()].filter((p) => /(^|\/)ImageSets\/Main\/[^/]+\.txt$/i.test(p))
   for (const path of main) {
-    const rows = decodeText(files.get(path)!, path)
-      .split(/\r?\n/)
-      .map((line) => line.trim())
-      .filter((line) => line !== '' && !line.startsWith('#'))
+    const rows: string[] = []
+    for (const [line] of textLines(decodeText(files.get(path)!, path), { skipBlank: true })) {
+      const row = line.trim()
+      if (!row.startsWith('#')) rows.push(row)
+    }
     // Per-class lists (`cat_train.txt`) carry a second column; subset lists do not.
     if (rows.length === 0 || rows.some((row) => /\s/.test(row))) continue
     lists.push({ name: stripExt(baseName(path)), ids: rows })
@@ -400,8 +402,8 @@ function readLabelmap(files: FileSet): InterchangeLabel[] {
   const path = [...files.keys()].find((p) => baseName(p).toLowerCase() === 'labelmap.txt')
   if (!path) return []
   const labels: InterchangeLabel[] = []
-  for (const line of decodeText(files.get(path)!, path).split(/\r?\n/)) {
-    if (line.trim() === '' || line.startsWith('#')) continue
+  for (const [line] of textLines(decodeText(files.get(path)!, path), { skipBlank: true })) {
+    if (line.startsWith('#')) continue
     const [name, rgb] = line.split(':')
     if (!name) continue
     const channels = (rgb ?? '').split(',').map(Number)

@@ -2,6 +2,7 @@ import type { RboxGeometry } from '../../domain/region.ts'
 import { FormatError, type InterchangeRegion } from '../model.ts'
 import { baseName } from '../paths.ts'
 import { cornersToRbox, isRectangle } from './lines.ts'
+import { textLines } from '../common/lines.ts'
 
 /**
  * DOTA label files, as Roboflow's `yolo_obb` export and the DOTA dataset itself lay them out
@@ -30,10 +31,10 @@ const HEADER = /^(imagesource|gsd)\s*:/i
 /** Reads a DOTA label file; a line that is not eight numbers and a class name is refused. */
 export function parseDotaFile(file: string, text: string): DotaLine[] {
   const lines: DotaLine[] = []
-  text.split(/\r?\n/).forEach((content, index) => {
+  for (const [content, number] of textLines(text, { skipBlank: true })) {
     const trimmed = content.trim()
-    if (trimmed === '' || HEADER.test(trimmed)) return
-    const where = `line ${index + 1}`
+    if (HEADER.test(trimmed)) continue
+    const where = `line ${number}`
     const tokens = trimmed.split(/\s+/)
     if (tokens.length < 9 || tokens.length > 10) {
       throw new FormatError(
@@ -54,12 +55,12 @@ export function parseDotaFile(file: string, text: string): DotaLine[] {
     for (let i = 0; i < 8; i += 2) corners.push([numbers[i]!, numbers[i + 1]!])
     lines.push({
       file,
-      line: index + 1,
+      line: number,
       corners,
       className: tokens[8]!,
       ...(difficult !== undefined ? { difficult: difficult === '1' } : {}),
     })
-  })
+  }
   return lines
 }
 

@@ -1,5 +1,6 @@
 import { parse as parseYaml } from 'yaml'
 import { decodeText } from '../common/json.ts'
+import { readNameList, textLines } from '../common/lines.ts'
 import { FormatError, type FileSet } from '../model.ts'
 import { baseName, dirName, extName, isImagePath, joinPath, normalizePath } from '../paths.ts'
 import { readManifest, type YoloManifest } from './manifest.ts'
@@ -46,16 +47,6 @@ function resolve(present: (path: string) => boolean, base: string, written: stri
   return joinPath(base, parts.filter((part) => part !== '..').join('/'))
 }
 
-/**
- * Class names, one a line. A blank line inside the list is a class without a name (darknet
- * counts it); its boxes are left out and reported, like any shape without a label.
- */
-function parseNamesList(text: string): string[] {
-  const lines = text.split(/\r?\n/).map((line) => line.trim())
-  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop()
-  return lines
-}
-
 function namesFromYaml(file: string, value: unknown): string[] {
   // A class written without a name (`~`) is blank, not the class "null".
   const nameOf = (name: unknown) => (name == null ? '' : String(name))
@@ -80,7 +71,7 @@ function namesFromYaml(file: string, value: unknown): string[] {
 /** Reads `key = value` lines of a darknet `obj.data`. */
 function parseDarknetData(text: string): Map<string, string> {
   const entries = new Map<string, string>()
-  for (const line of text.split(/\r?\n/)) {
+  for (const [line] of textLines(text, { skipBlank: true })) {
     const match = /^\s*([\w-]+)\s*=\s*(.*?)\s*$/.exec(line)
     if (match) entries.set(match[1]!, match[2]!)
   }
@@ -108,8 +99,7 @@ export function readYoloConfig(files: FileSet): YoloConfig {
     const images: { file: string; dir?: string }[] = []
     if (fileSet.has(target) && extName(target).toLowerCase() === '.txt') {
       configFiles.add(target)
-      for (const line of text(target).split(/\r?\n/)) {
-        if (line.trim() === '') continue
+      for (const [line] of textLines(text(target), { skipBlank: true })) {
         images.push({ file: resolve(present, dirName(target), line.trim()) })
       }
     } else if (dirs.has(target)) {
@@ -169,7 +159,7 @@ export function readYoloConfig(files: FileSet): YoloConfig {
       const file = resolve(present, root, namesPath)
       if (fileSet.has(file)) {
         configFiles.add(file)
-        names = parseNamesList(text(file))
+        names = readNameList(file, text(file))
       }
     }
     for (const key of ['train', 'valid', 'val', 'test']) {
@@ -184,7 +174,7 @@ export function readYoloConfig(files: FileSet): YoloConfig {
       paths.find((p) => extName(p).toLowerCase() === '.names')
     if (namesFile) {
       configFiles.add(namesFile)
-      names = parseNamesList(text(namesFile))
+      names = readNameList(namesFile, text(namesFile))
       if (!dataFile) root = dirName(namesFile)
     }
   }

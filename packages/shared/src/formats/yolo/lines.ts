@@ -1,5 +1,6 @@
 import type { BboxGeometry, RboxGeometry } from '../../domain/region.ts'
 import { FormatError } from '../model.ts'
+import { textLines } from '../common/lines.ts'
 
 /**
  * Normalised values this far outside `[0, 1]` are clamped and counted: annotation tools let a
@@ -18,10 +19,9 @@ export type RawLine = { file: string; line: number; classIndex: number; values: 
 /** Splits a label file into lines; blank lines are skipped, anything unparsable is refused. */
 export function parseLabelFile(file: string, text: string): RawLine[] {
   const lines: RawLine[] = []
-  text.split(/\r?\n/).forEach((content, index) => {
+  for (const [content, number] of textLines(text, { skipBlank: true })) {
     const tokens = content.trim().split(/\s+/)
-    if (tokens.length === 1 && tokens[0] === '') return
-    const where = `line ${index + 1}`
+    const where = `line ${number}`
     const numbers = tokens.map(Number)
     if (numbers.some((n) => !Number.isFinite(n))) {
       throw new FormatError(file, where, `not a list of numbers: "${content.trim()}"`)
@@ -33,8 +33,8 @@ export function parseLabelFile(file: string, text: string): RawLine[] {
     if (numbers.length < 5) {
       throw new FormatError(file, where, `expected at least 5 values, found ${numbers.length}`)
     }
-    lines.push({ file, line: index + 1, classIndex, values: numbers.slice(1) })
-  })
+    lines.push({ file, line: number, classIndex, values: numbers.slice(1) })
+  }
   return lines
 }
 

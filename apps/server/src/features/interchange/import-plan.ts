@@ -20,6 +20,15 @@ import { checkCancelled, type RunControl } from './control.ts'
 import { imageEntries, probeNewImages, type MatchableAsset, type NewImage } from './new-images.ts'
 import { resolveResultsIds } from './results-ids.ts'
 
+/**
+ * The files that make a dataset of formats which also make an item of every image they are
+ * given: an upload with none of them is another format's, or images alone.
+ */
+const OWN_FILES: Partial<Record<FormatName, (name: string) => boolean>> = {
+  yolo: (name) => /\.(txt|ya?ml|names|data)$/i.test(name) && !/(^|\/)ImageSets\//i.test(name),
+  voc: (name) => /\.xml$/i.test(name),
+}
+
 /** Items checked per progress report and cancellation check while matching. */
 const MATCH_STEP = 500
 
@@ -153,7 +162,11 @@ export async function planImport(
   // A file of another format reads as nothing in this one: say so rather than import nothing,
   // nor only the images a zip carries (formats that make an item of every image would).
   const annotated = items.some((item) => item.regions.length > 0 || item.tags.length > 0)
-  if (format !== 'coco-results' && labels.length === 0 && !annotated) {
+  // Items with nothing on them still count when the format's own files made them (a VOC export
+  // of a project with tags only); items a format made of bare images do not.
+  const ownFile = OWN_FILES[format] ?? ((name: string) => !isImagePath(name))
+  const described = items.length > 0 && [...input.keys()].some(ownFile)
+  if (format !== 'coco-results' && labels.length === 0 && !annotated && !described) {
     const names = [...input.keys()].filter((name) => !isImagePath(name))
     const shown = names.slice(0, 3).join(', ') + (names.length > 3 ? ', ...' : '')
     throw new AppError(

@@ -433,6 +433,32 @@ describe('imports that would do nothing', () => {
     expect(project.labels).toEqual([])
   })
 
+  it('takes back its own VOC export of a project with image tags only', async () => {
+    const projectId = await newProject('Tags only')
+    const labelme = {
+      version: '5.0.1',
+      flags: { sunny: true },
+      shapes: [],
+      imagePath: 'missing-0.jpg',
+      imageData: null,
+      imageHeight: 50,
+      imageWidth: 100,
+    }
+    await importZip(
+      projectId,
+      'labelme',
+      new Map([
+        ['missing-0.json', enc(JSON.stringify(labelme))],
+        ['missing-0.jpg', jpeg],
+      ]),
+    )
+    const out = await exportFiles(projectId, 'format=voc&images=true')
+    expect([...out.keys()]).toContain('Annotations/missing-0.xml')
+    const again = await newProject('Tags only, again')
+    const body = await importZip(again, 'voc', out)
+    expect(body.imported).toMatchObject({ images: 1, assets: 1, regions: 0 })
+  })
+
   it('creates no labels when none of the images is in the project, and counts the rest of a long list', async () => {
     const projectId = await newProject('No images')
     const res = await t.request(`/api/projects/${projectId}/import?format=coco`, {

@@ -31,6 +31,28 @@ export const FORMAT_NAMES = [
 ] as const
 export type FormatName = (typeof FORMAT_NAMES)[number]
 
+/**
+ * The options each format reads on import and on export, by the names a query (or an export
+ * job's `options`) gives them. A name outside these is a typing error, refused rather than
+ * ignored: `mdoe=replace` would otherwise append.
+ */
+export const FORMAT_OPTIONS: Record<
+  FormatName,
+  { import: readonly string[]; export: readonly string[] }
+> = {
+  coco: { import: ['subset'], export: ['crowd', 'rle', 'fileName'] },
+  'coco-results': { import: [], export: ['fileName'] },
+  yolo: { import: ['task'], export: ['task'] },
+  voc: { import: ['convention', 'nameFrom'], export: ['convention', 'segmentation'] },
+  cvat: { import: [], export: ['fileName'] },
+  labelme: { import: ['subset'], export: ['flavour'] },
+  labelstudio: {
+    import: ['subset', 'imageKey'],
+    export: ['fromName', 'choiceFromName', 'toName', 'fileName'],
+  },
+  concord: { import: [], export: ['fileName'] },
+}
+
 /** One format's entry points, with options loosened so callers can dispatch by name. */
 export type FormatEntry = {
   import: (

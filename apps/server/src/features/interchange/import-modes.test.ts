@@ -336,6 +336,65 @@ describe('format options', () => {
     expect(imported.status).toBe(400)
     expect((await imported.json()).error.message).toMatch(/convention/)
   })
+
+  it('reads a body sent as text/plain or octet-stream as the format expects, JSON Lines sent as JSON too', async () => {
+    const projectId = await newProject('vague types')
+    const coco = JSON.stringify({
+      images: [],
+      annotations: [],
+      categories: [{ id: 1, name: 'cat' }],
+    })
+    for (const type of ['text/plain', 'application/octet-stream']) {
+      const res = await importBody(projectId, 'format=coco', coco, type)
+      expect(res.status, type).toBe(200)
+    }
+    const jsonl = `${JSON.stringify({ format: 'concord', version: 1, labels: [{ name: 'dog' }] })}\n`
+    const lines = await importBody(projectId, 'format=concord', jsonl, 'application/json')
+    expect(lines.status).toBe(200)
+    const project = await (await t.request(`/api/projects/${projectId}`, { cookie: lead })).json()
+    expect(project.labels.map((l: { name: string }) => l.name).sort()).toEqual(['cat', 'dog'])
+  })
+
+  it('refuses an option name neither the route nor the format reads, changing nothing', async () => {
+    const projectId = await newProject('misspelt options')
+    const misspelt = await importBody(
+      projectId,
+      'format=labelme&mdoe=replace',
+      '{}',
+      'application/json',
+    )
+    expect(misspelt.status).toBe(400)
+    const { error } = await misspelt.json()
+    expect(error.message).toMatch(
+      /Unknown option "mdoe": a labelme import takes format, fileName, mode/,
+    )
+    expect(error.details.path).toEqual(['mdoe'])
+    const exported = await t.request(`/api/projects/${projectId}/export?format=yolo&tsk=segment`, {
+      cookie: lead,
+    })
+    expect(exported.status).toBe(400)
+    expect((await exported.json()).error.message).toMatch(
+      /"tsk": a yolo export takes format, images, task/,
+    )
+    const job = await t.request(`/api/projects/${projectId}/exports`, {
+      json: { format: 'voc', options: { segmentaton: 'never' } },
+      cookie: lead,
+    })
+    expect(job.status).toBe(400)
+    // Every option the UI offers is one the format takes.
+    for (const [format, query] of [
+      ['coco', 'crowd=skip&rle=compressed'],
+      ['yolo', 'task=segment'],
+      ['voc', 'convention=zero-based-continuous&segmentation=false'],
+      ['labelme', 'flavour=anylabeling'],
+      ['labelstudio', 'fromName=label&toName=image&choiceFromName=choice'],
+    ]) {
+      const res = await t.request(`/api/projects/${projectId}/export?format=${format}&${query}`, {
+        cookie: lead,
+      })
+      expect(res.status, format).toBe(200)
+    }
+  })
 })
 
 describe('whole-image tags', () => {

@@ -1,4 +1,9 @@
-import { FORMAT_NAMES, type FileSet } from '@concord/shared/formats/index'
+import {
+  FORMAT_NAMES,
+  FORMAT_OPTIONS,
+  type FileSet,
+  type FormatName,
+} from '@concord/shared/formats/index'
 import { unzipToFileSet } from '@concord/shared/formats/zip'
 import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
@@ -77,9 +82,10 @@ export function createInterchangeRoutes(): Hono<AppEnv> {
       const formatOptions = Object.fromEntries(
         Object.entries(query).filter(([key]) => !(IMPORT_KEYS as readonly string[]).includes(key)),
       ) as Record<string, string>
+      requireKnownOptions(query.format, 'import', formatOptions, IMPORT_KEYS)
       const options = { mode: query.mode, run: query.run, formatOptions }
       requireFormat(query.format)
-      const files = await readImportBody(c, query.fileName)
+      const files = await readImportBody(c, query.fileName, query.format)
       // A lone VOC XML sent without its name is named here; its <filename> names the image.
       const [only] = files.keys()
       if (query.format === 'voc' && files.size === 1 && only === UNNAMED_XML) {
@@ -113,6 +119,7 @@ export function createInterchangeRoutes(): Hono<AppEnv> {
       c.req.query(),
       'query',
     )
+    requireKnownOptions(format, 'export', formatOptions, ['format', 'images'])
     const withImages = images === 'true' || images === '1'
     const options = { withImages, formatOptions }
     if (isStreamed(format, options)) {
@@ -137,7 +144,32 @@ export function createInterchangeRoutes(): Hono<AppEnv> {
   return app
 }
 
-async function readImportBody(c: Context<AppEnv>, fileName: string | undefined): Promise<FileSet> {
+/**
+ * Refuses a query field (or job option) that neither the route nor the format reads, naming
+ * the fields there are: a misspelt `mode` must not turn a replace into an append.
+ */
+export function requireKnownOptions(
+  format: FormatName,
+  direction: 'import' | 'export',
+  options: Record<string, unknown>,
+  routeKeys: readonly string[],
+): void {
+  const known = FORMAT_OPTIONS[format][direction]
+  const unknown = Object.keys(options).find((key) => !known.includes(key))
+  if (unknown === undefined) return
+  const takes = [...routeKeys, ...known].join(', ')
+  throw new AppError(
+    'invalid_body',
+    `Unknown option "${unknown}": a ${format} ${direction} takes ${takes}`,
+    { path: [unknown] },
+  )
+}
+
+async function readImportBody(
+  c: Context<AppEnv>,
+  fileName: string | undefined,
+  format: FormatName,
+): Promise<FileSet> {
   const bytes = new Uint8Array(await c.req.arrayBuffer())
   if (bytes.byteLength === 0) throw new AppError('invalid_body', 'The body is empty', { path: [] })
   const type = (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
@@ -145,14 +177,33 @@ async function readImportBody(c: Context<AppEnv>, fileName: string | undefined):
     type === 'application/zip' ||
     type === 'application/x-zip-compressed' ||
     startsWithZipMagic(bytes)
-  if (!isZip) return new Map([[fileName ?? defaultFileName(type), bytes]])
+  if (!isZip) return new Map([[fileName ?? defaultFileName(type, format), bytes]])
   return unzipToFileSet(bytes, { name: fileName ?? 'upload.zip' })
 }
 
 /** The name a single XML body gets when the request gives none. */
 const UNNAMED_XML = 'annotations.xml'
 
-function defaultFileName(type: string): string {
+/** The one kind of file each single-file format reads, whatever the body's content type says. */
+const BODY_NAMES: Partial<Record<FormatName, string>> = {
+  coco: 'annotations.json',
+  'coco-results': 'annotations.json',
+  labelme: 'annotations.json',
+  labelstudio: 'annotations.json',
+  cvat: UNNAMED_XML,
+  voc: UNNAMED_XML,
+  concord: 'annotations.jsonl',
+}
+
+/**
+ * The name of a body sent without one. A content type that says little (`text/plain`, none)
+ * gives way to the format's own kind of file, and JSON Lines are often sent as JSON; a type
+ * that names another kind is kept, so that a JSON file sent for VOC is said to be another format.
+ */
+function defaultFileName(type: string, format: FormatName): string {
+  const own = BODY_NAMES[format]
+  const vague = type === '' || type === 'text/plain' || type === 'application/octet-stream'
+  if (own && (vague || (format === 'concord' && type.endsWith('json')))) return own
   if (type.endsWith('/xml') || type.endsWith('+xml')) return UNNAMED_XML
   if (type.includes('yaml')) return 'annotations.yaml'
   if (type === 'application/x-ndjson' || type === 'application/jsonl') return 'annotations.jsonl'

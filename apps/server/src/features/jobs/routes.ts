@@ -10,6 +10,7 @@ import { requireFormat } from '../interchange/service.ts'
 import { listJobRows } from './queries.ts'
 import { jobRunner, requireJobRow } from './runner.ts'
 import { requireJobAccess, submitExport, toJob } from './service.ts'
+import { requireKnownOptions } from '../interchange/routes.ts'
 
 export const exportJobBodySchema = z.object({
   format: z.enum(FORMAT_NAMES),
@@ -35,6 +36,7 @@ export function createJobRoutes(): Hono<AppEnv> {
     await requireProjectRole(ctx.database.db, user, projectId, 'reviewer')
     const body = await readJson(c, exportJobBodySchema)
     requireFormat(body.format)
+    requireKnownOptions(body.format, 'export', body.options, [])
     const row = await submitExport(ctx, user, projectId, body.format, {
       withImages: body.images,
       formatOptions: body.options,

@@ -431,3 +431,64 @@ describe('whole-image tags', () => {
     expect(tagsOf['0002.jpg']).toEqual(await original('0002.json'))
   })
 })
+
+describe('photos whose EXIF orientation turns them', () => {
+  const photo = path.resolve(repoRoot, '../shared/cases/yolo-import-exif-rotated/images/photo.jpg')
+  // Stored 100 x 40, EXIF orientation 6: displayed 40 x 100. LabelImg writes the stored pixels.
+  const vocXml = (width: number, height: number) =>
+    `<annotation><filename>photo.jpg</filename><size><width>${width}</width><height>${height}</height><depth>3</depth></size>
+      <object><name>cat</name><bndbox><xmin>11</xmin><ymin>5</ymin><xmax>90</xmax><ymax>20</ymax></bndbox></object></annotation>`
+  const cocoOf = (width: number, height: number, bbox = [10, 4, 80, 16]) =>
+    JSON.stringify({
+      images: [{ id: 1, file_name: 'photo.jpg', width, height }],
+      categories: [{ id: 1, name: 'cat' }],
+      annotations: [{ id: 1, image_id: 1, category_id: 1, bbox, area: bbox[2]! * bbox[3]! }],
+    })
+  const exportedBox = async (projectId: string) => {
+    const res = await t.request(`/api/projects/${projectId}/export?format=coco`, { cookie: lead })
+    return (await res.json()).annotations.map((a: { bbox: number[] }) => a.bbox)
+  }
+
+  it('turns boxes written against the stored size to the displayed image, and says so', async () => {
+    const bytes = new Uint8Array(await readFile(photo))
+    for (const [format, file, text] of [
+      ['voc', 'Annotations/photo.xml', vocXml(100, 40)],
+      ['coco', 'annotations.json', cocoOf(100, 40)],
+    ] as const) {
+      const projectId = await newProject(`EXIF ${format}`)
+      const files = new Map([
+        [file, new TextEncoder().encode(text)],
+        [format === 'voc' ? 'JPEGImages/photo.jpg' : 'photo.jpg', bytes],
+      ])
+      const res = await importBody(
+        projectId,
+        `format=${format}`,
+        zipFileSet(files),
+        'application/zip',
+      )
+      const body = await res.json()
+      expect(res.status, JSON.stringify(body)).toBe(200)
+      expect(body.warnings, format).toContainEqual(
+        expect.objectContaining({ message: expect.stringMatching(/EXIF orientation/), count: 1 }),
+      )
+      expect(
+        body.warnings.some((w: { code: string }) => w.code === 'clamped'),
+        format,
+      ).toBe(false)
+      // Stored x 10..90, y 4..20 turned a quarter clockwise: x 40-20..40-4, y 10..90.
+      expect(await exportedBox(projectId), format).toEqual([[20, 10, 16, 80]])
+    }
+  })
+
+  it('leaves boxes written against the displayed size as they are', async () => {
+    const bytes = new Uint8Array(await readFile(photo))
+    const projectId = await newProject('EXIF displayed')
+    const files = new Map([
+      ['annotations.json', new TextEncoder().encode(cocoOf(40, 100, [4, 10, 32, 40]))],
+      ['photo.jpg', bytes],
+    ])
+    const res = await importBody(projectId, 'format=coco', zipFileSet(files), 'application/zip')
+    expect(res.status).toBe(200)
+    expect(await exportedBox(projectId)).toEqual([[4, 10, 32, 40]])
+  })
+})

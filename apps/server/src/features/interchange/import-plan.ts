@@ -5,6 +5,7 @@ import {
   type FormatEntry,
   type FormatName,
   type InterchangeDataset,
+  type InterchangeItem,
   type InterchangeLabel,
   type InterchangeRegion,
   type ReportEntry,
@@ -12,6 +13,9 @@ import {
 import type { AppContext } from '../../context.ts'
 import { createAssetMatcher, type AssetMatcher } from './asset-matcher.ts'
 import { fitRegionToImage } from '@concord/shared/formats/fit'
+import { orientRegion } from '@concord/shared/formats/orient'
+import { isOrientation, swapsSides, type Orientation } from '@concord/shared/geometry/index'
+import sharp from 'sharp'
 import { isImagePath, normalizePath } from '@concord/shared/formats/paths'
 import { AppError } from '../../lib/errors.ts'
 import { listAssetRows, type AssetRow } from '../assets/queries.ts'
@@ -178,7 +182,15 @@ export async function planImport(
   // Formats that know which file is each item's image (YOLO's renamed `a_png.png`) say so.
   const imageFiles =
     result.imageFiles instanceof Map ? result.imageFiles : new Map<string, string>()
-  const slots = matchItems(result.dataset, match, imageFiles, control, warnings)
+  const assetOf = (item: InterchangeItem) => {
+    const imageFile = imageFiles.get(item.key)
+    return (
+      (imageFile !== undefined ? match(imageFile) : undefined) ??
+      match(item.path, item.subset || undefined)
+    )
+  }
+  const turned = await storedFrameOrientations(ctx, items, assetOf, newImages)
+  const slots = matchItems(result.dataset, assetOf, turned, control, warnings)
   checkRegions(slots)
   return {
     layer: options.layer,
@@ -191,26 +203,63 @@ export async function planImport(
   }
 }
 
+/**
+ * The EXIF orientation of each image some item declares at its stored size: the item is `W x H`
+ * where the image displays `H x W` (LabelImg and tools that ignore EXIF write the stored pixels
+ * of a photo whose EXIF turns it). Only those images are read; an orientation that does not
+ * swap the sides, or none, leaves the item as it is.
+ */
+async function storedFrameOrientations(
+  ctx: AppContext,
+  items: InterchangeItem[],
+  assetOf: (item: InterchangeItem) => MatchableAsset | undefined,
+  newImages: NewImage[],
+): Promise<Map<string, Orientation>> {
+  const turned = new Map<string, Orientation>()
+  const pending = new Map(newImages.map((image) => [pendingAsset(image).id, image]))
+  for (const item of items) {
+    if (!item.width || !item.height || item.width === item.height) continue
+    const asset = assetOf(item)
+    if (!asset || turned.has(asset.id)) continue
+    if (item.width !== asset.height || item.height !== asset.width) continue
+    const bytes =
+      pending.get(asset.id)?.bytes ??
+      ('blobHash' in asset && typeof asset.blobHash === 'string'
+        ? await ctx.blobs.get(asset.blobHash)
+        : undefined)
+    const orientation = bytes ? await exifOrientation(bytes) : undefined
+    if (orientation !== undefined && swapsSides(orientation)) turned.set(asset.id, orientation)
+  }
+  return turned
+}
+
+async function exifOrientation(bytes: Uint8Array): Promise<Orientation | undefined> {
+  try {
+    const { orientation } = await sharp(bytes).metadata()
+    return isOrientation(orientation) ? orientation : undefined
+  } catch {
+    return undefined
+  }
+}
+
 function matchItems(
   dataset: InterchangeDataset,
-  match: AssetMatcher<MatchableAsset>,
-  imageFiles: Map<string, string>,
+  assetOf: (item: InterchangeItem) => MatchableAsset | undefined,
+  turned: Map<string, Orientation>,
   control: RunControl,
   warnings: ReportEntry[],
 ): AssetSlot[] {
   const slots = new Map<string, AssetSlot>()
   const claimedBy = new Map<string, string>()
   const outside = { clamped: 0, skipped: 0 }
+  let oriented = 0
   const ambiguous = new Set<string>()
   dataset.items.forEach((item, i) => {
     if (i % MATCH_STEP === 0) {
       checkCancelled(control)
       control.progress('match', i, dataset.items.length)
     }
-    const imageFile = imageFiles.get(item.key)
-    const asset =
-      (imageFile !== undefined ? match(imageFile) : undefined) ??
-      match(item.path, item.subset || undefined)
+    const asset = assetOf(item)
     // Two different items on one image would merge their regions: neither is trusted.
     const owner = asset ? claimedBy.get(asset.id) : undefined
     if (asset && owner !== undefined && owner !== item.key) {
@@ -231,7 +280,16 @@ function matchItems(
       })
       return
     }
-    if (item.width && item.height && (item.width !== asset.width || item.height !== asset.height)) {
+    const orientation = turned.get(asset.id)
+    let regions = item.regions
+    if (orientation !== undefined && item.width && item.height) {
+      regions = regions.map((r) => orientRegion(r, orientation, item.width!, item.height!))
+      oriented += 1
+    } else if (
+      item.width &&
+      item.height &&
+      (item.width !== asset.width || item.height !== asset.height)
+    ) {
       warnings.push({
         code: 'other',
         message: `${item.path}: the file says ${item.width}x${item.height}, the image is displayed at ${asset.width}x${asset.height}`,
@@ -247,7 +305,7 @@ function matchItems(
       item: { subset: item.subset, path: item.path },
     }
     Object.assign(slot.attributes, item.attributes)
-    for (const region of item.regions) {
+    for (const region of regions) {
       const fitted = fitRegionToImage(region, asset.width, asset.height)
       if (fitted.changed) outside[fitted.region ? 'clamped' : 'skipped'] += 1
       if (fitted.region) slot.regions.push(fitted.region)
@@ -257,6 +315,14 @@ function matchItems(
   })
   control.progress('match', dataset.items.length, dataset.items.length)
   summariseUnmatched(warnings)
+  if (oriented > 0) {
+    warnings.push({
+      code: 'other',
+      message:
+        'annotations written against the stored pixels of photos whose EXIF orientation turns them (the size they declare is the stored one) were turned to the displayed image',
+      count: oriented,
+    })
+  }
   if (outside.clamped > 0) {
     warnings.push({
       code: 'clamped',

@@ -130,6 +130,47 @@ describe('imports that carry their images', () => {
     expect((await res.json()).imported).toMatchObject({ assets: 1, regions: 1 })
     const [asset] = await assetsOf(projectId)
     expect(asset).toMatchObject({ fileName: 'inline.png', width: 40, height: 30, regionCount: 1 })
+
+    // Another file embeds another picture under the same name: it is its own image.
+    const other = await sharp({
+      create: { width: 60, height: 20, channels: 3, background: '#993311' },
+    })
+      .png()
+      .toBuffer()
+    const second = { ...doc, imageData: other.toString('base64'), imageWidth: 60, imageHeight: 20 }
+    const again = await importBody(
+      projectId,
+      'format=labelme&fileName=other.json',
+      JSON.stringify(second),
+    )
+    const body = await again.json()
+    expect(again.status, JSON.stringify(body)).toBe(200)
+    expect(body.imported).toMatchObject({ assets: 1, regions: 1 })
+    expect(body.warnings).toContainEqual(
+      expect.objectContaining({ message: expect.stringMatching(/not the project's inline\.png/) }),
+    )
+    const assets = await assetsOf(projectId)
+    expect(assets).toHaveLength(2)
+    expect(assets.find((a) => a.fileName === 'inline.png')).toMatchObject({
+      width: 40,
+      regionCount: 1,
+    })
+    expect(assets.find((a) => a.fileName !== 'inline.png')).toMatchObject({
+      width: 60,
+      height: 20,
+      regionCount: 1,
+    })
+
+    // The first file again puts its regions on its own image, adding nothing.
+    const first = await importBody(
+      projectId,
+      'format=labelme&fileName=inline.json',
+      JSON.stringify(doc),
+    )
+    expect((await first.json()).imported).toMatchObject({ assets: 0, regions: 1 })
+    expect((await assetsOf(projectId)).find((a) => a.fileName === 'inline.png')).toMatchObject({
+      regionCount: 2,
+    })
   })
 })
 

@@ -155,7 +155,29 @@ export async function planImport(
   const embedded =
     result.images instanceof Map ? [...(result.images as Map<string, Uint8Array>)] : []
   const aliased = aliases.length
-  const inline = embedded.filter((entry) => !match(entry[0]) && !isStored(entry))
+  // Formats that know which file is each item's image (YOLO's renamed `a_png.png`) say so.
+  const imageFiles = new Map<string, string>(
+    result.imageFiles instanceof Map ? (result.imageFiles as Map<string, string>) : [],
+  )
+  const inline: [string, Uint8Array][] = []
+  for (const entry of embedded) {
+    const named = match(entry[0])
+    if (isStored(entry)) continue
+    if (!named) inline.push(entry)
+    else if (!holdsBytes(named, entry[1], newImages)) {
+      // Another image already has the name: the embedded one is its item's image all the same,
+      // added under a name of its own rather than its regions put on the other.
+      const own = freeName(entry[0], (name) => match(name) !== undefined)
+      inline.push([own, entry[1]])
+      for (const item of result.dataset.items)
+        if (item.path === entry[0]) imageFiles.set(item.key, own)
+      warnings.push({
+        code: 'other',
+        message: `the image embedded for ${entry[0]} is not the project's ${named.fileName}; added as ${own}`,
+        file: entry[0],
+      })
+    }
+  }
   if (inline.length > 0 || aliases.length > aliased) {
     newImages.push(...(await probeNewImages(inline, control, warnings)))
     match = createAssetMatcher<MatchableAsset>(matchable())
@@ -179,9 +201,6 @@ export async function planImport(
       { file: names[0] ?? '', path: [], warnings: result.report.warnings.slice(0, 10) },
     )
   }
-  // Formats that know which file is each item's image (YOLO's renamed `a_png.png`) say so.
-  const imageFiles =
-    result.imageFiles instanceof Map ? result.imageFiles : new Map<string, string>()
   const assetOf = (item: InterchangeItem) => {
     const imageFile = imageFiles.get(item.key)
     return (
@@ -387,6 +406,24 @@ function summariseUnmatched(warnings: ReportEntry[]): void {
     count: dropped.size,
   })
   warnings.splice(0, warnings.length, ...kept)
+}
+
+/** Whether an asset (stored, or an image the import adds) has exactly these bytes. */
+function holdsBytes(asset: MatchableAsset, bytes: Uint8Array, newImages: NewImage[]): boolean {
+  if ('blobHash' in asset && typeof asset.blobHash === 'string')
+    return asset.blobHash === createHash('sha256').update(bytes).digest('hex')
+  const image = newImages.find((n) => pendingAsset(n).id === asset.id)
+  return image !== undefined && Buffer.compare(image.bytes, bytes) === 0
+}
+
+/** `name`, or `<stem>_2<ext>`, `<stem>_3<ext>`... whichever is not taken. */
+function freeName(name: string, taken: (name: string) => boolean): string {
+  const dot = name.lastIndexOf('.')
+  const [stem, ext] =
+    dot > name.lastIndexOf('/') ? [name.slice(0, dot), name.slice(dot)] : [name, '']
+  let candidate = name
+  for (let n = 2; taken(candidate); n++) candidate = `${stem}_${n}${ext}`
+  return candidate
 }
 
 /**

@@ -310,3 +310,40 @@ describe('fitting an imported region to its image', () => {
     })
   })
 })
+
+describe('names a format cannot carry', () => {
+  it('counts the subsets and the unused labels of formats without them, and only those', () => {
+    const dataset: InterchangeDataset = {
+      labels: [{ name: 'cat' }, { name: 'dog' }, { name: 'sunny' }],
+      items: [
+        {
+          key: 'a',
+          subset: 'train',
+          path: 'a.jpg',
+          width: 10,
+          height: 10,
+          tags: ['sunny'],
+          regions: [
+            { kind: 'bbox', label: 'cat', attributes: {}, geometry: { x: 1, y: 1, w: 2, h: 2 } },
+          ],
+        },
+        { key: 'b', subset: '', path: 'b.jpg', width: 10, height: 10, tags: [], regions: [] },
+      ],
+    }
+    const labelme = exportDataset('labelme', dataset).report.warnings
+    expect(labelme).toContainEqual(
+      expect.objectContaining({ count: 1, message: expect.stringMatching(/no subsets/) }),
+    )
+    expect(labelme).toContainEqual(
+      expect.objectContaining({
+        count: 1,
+        message: expect.stringMatching(/no label list.*\(dog\)/),
+      }),
+    )
+    const voc = exportDataset('voc', dataset).report.warnings
+    expect(voc.filter((w) => /no subsets/.test(w.message))).toEqual([])
+    expect(voc.filter((w) => /no label list/.test(w.message))).toHaveLength(1)
+    const coco = exportDataset('coco', dataset).report.warnings
+    expect(coco.filter((w) => /no subsets|no label list/.test(w.message))).toEqual([])
+  })
+})

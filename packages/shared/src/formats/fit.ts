@@ -17,7 +17,15 @@ import type {
 } from './model.ts'
 
 /** What a format keeps of a region beyond its kind, geometry, label and attributes. */
-export type FormatCarries = { crowd: boolean; group: boolean; outside: boolean }
+export type FormatCarries = {
+  crowd: boolean
+  group: boolean
+  outside: boolean
+  /** False for formats without subsets (labelme, Label Studio); absent is true. */
+  subsets?: boolean
+  /** False for formats without a label list, which lose labels no region uses; absent is true. */
+  labels?: boolean
+}
 
 /**
  * Prepares a dataset for a format's exporter, so that every format keeps the same rules: every
@@ -33,7 +41,45 @@ export function fitForExport(
 ): { dataset: InterchangeDataset; report: ConversionReport } {
   const report = new ReportBuilder()
   const items = dataset.items.map((item) => fitItem(item, carries, report))
+  reportUncarriedNames(dataset, carries, report)
   return { dataset: { ...dataset, items }, report: report.build() }
+}
+
+/**
+ * Counts what a format without subsets or without a label list leaves behind: the subsets of
+ * the images that had one, and the labels no region or tag uses.
+ */
+function reportUncarriedNames(
+  dataset: InterchangeDataset,
+  carries: FormatCarries,
+  report: ReportBuilder,
+): void {
+  if (carries.subsets === false) {
+    const inSubsets = dataset.items.filter((item) => item.subset).length
+    if (inSubsets > 0) {
+      report.warn({
+        code: 'other',
+        message: 'the format has no subsets: the subset of these images is not written as one',
+        count: inSubsets,
+      })
+    }
+  }
+  if (carries.labels === false) {
+    const used = new Set<string>()
+    for (const item of dataset.items) {
+      for (const region of item.regions) used.add(region.label)
+      for (const tag of item.tags) used.add(tag)
+    }
+    const unused = dataset.labels.filter((label) => !used.has(label.name)).map((l) => l.name)
+    if (unused.length > 0) {
+      const shown = unused.slice(0, 5).join(', ') + (unused.length > 5 ? ', ...' : '')
+      report.warn({
+        code: 'other',
+        message: `the format has no label list: labels no region uses are not written (${shown})`,
+        count: unused.length,
+      })
+    }
+  }
 }
 
 /** What COCO keeps: crowd flags and groups, but nothing outside the image. */

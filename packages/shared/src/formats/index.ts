@@ -123,7 +123,7 @@ export const FORMATS: Record<FormatName, FormatEntry> = {
     export: exportVoc,
     multiFile: true,
     mediaType: 'application/zip',
-    carries: NEITHER,
+    carries: { ...NEITHER, labels: false },
   },
   cvat: {
     import: importCvat,
@@ -137,14 +137,14 @@ export const FORMATS: Record<FormatName, FormatEntry> = {
     export: exportLabelme,
     multiFile: true,
     mediaType: 'application/zip',
-    carries: GROUPS_ONLY,
+    carries: { ...GROUPS_ONLY, subsets: false, labels: false },
   },
   labelstudio: {
     import: importLabelStudio,
     export: exportLabelStudio,
     multiFile: false,
     mediaType: 'application/json',
-    carries: NEITHER,
+    carries: { ...NEITHER, subsets: false, labels: false },
   },
   // Lossless by design: everything, even a box past the image edge, goes out as it is.
   concord: {

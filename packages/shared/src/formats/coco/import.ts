@@ -41,8 +41,9 @@ export function subsetFromFileName(file: string): string {
  * Concord does not import (captions, panoptic) are left out with a warning, and so is a file
  * listing images only when other files carry the annotations (see `tasks.ts`).
  *
- * Category ids may start at 0 and have gaps; repeated annotation ids are kept apart and
- * renumbered with a warning. Image fields beyond id, name and size (`license`, `coco_url`,
+ * Image entries naming one file (in one file, or in the files of several tasks) are one item;
+ * they must agree on its size. Category ids may start at 0 and have gaps; repeated annotation
+ * ids are kept apart and renumbered with a warning. Image fields beyond id, name and size (`license`, `coco_url`,
  * `date_captured`, ...) are kept in `item.attributes.coco`, and top-level blocks such as `info`
  * and `licenses` in `dataset.meta.coco`, so that an export writes them back.
  */
@@ -54,6 +55,8 @@ export function importCoco(
   const labels: InterchangeLabel[] = []
   const labelNames = new Set<string>()
   const items = new Map<string, InterchangeItem>()
+  // The first image entry of each item, whose size every later entry naming its file must give.
+  const entryOf = new Map<string, ImageEntry>()
   let meta: Record<string, unknown> | undefined
   const allJson = [...files.keys()].filter((f) => f.toLowerCase().endsWith('.json')).sort()
   if (allJson.length === 0) throw new FormatError('(files)', undefined, 'no COCO .json file')
@@ -97,6 +100,10 @@ export function importCoco(
       }
       const path = normalizePath(image.file_name)
       const key = itemKey(subset, path)
+      const entry = { file, where: `images[${i}]`, width: image.width, height: image.height }
+      const earlier = entryOf.get(key)
+      if (earlier) checkSameSize(earlier, entry, path)
+      else entryOf.set(key, entry)
       let item = items.get(key)
       // Another task's file for the same subset names the same images: no duplicate there.
       if (item && claimed.has(item)) {
@@ -173,6 +180,30 @@ export function importCoco(
   const dataset: InterchangeDataset = { labels, items: [...items.values()] }
   if (meta) dataset.meta = { [COCO_EXTRAS_KEY]: meta }
   return { dataset, report: report.build() }
+}
+
+/** An image entry as read, for the entries after it that name the same file. */
+type ImageEntry = {
+  file: string
+  where: string
+  width?: number | null | undefined
+  height?: number | null | undefined
+}
+
+/**
+ * Refuses a second image entry for one file (in the same COCO file or another task's) that gives
+ * it another size: the annotations of the two could not both be right on one image.
+ */
+function checkSameSize(first: ImageEntry, entry: ImageEntry, path: string): void {
+  const differs = (a?: number | null, b?: number | null) => a != null && b != null && a !== b
+  if (!differs(first.width, entry.width) && !differs(first.height, entry.height)) return
+  const size = (e: ImageEntry) => `${e.width ?? '?'}x${e.height ?? '?'}`
+  const at = first.file === entry.file ? first.where : `${first.where} of ${first.file}`
+  throw new FormatError(
+    entry.file,
+    entry.where,
+    `image ${path} is ${size(entry)} here but ${size(first)} at ${at}`,
+  )
 }
 
 function readCategories(

@@ -8,6 +8,7 @@ import type {
   InterchangeDataset,
   InterchangeItem,
   InterchangeLabel,
+  InterchangeRegion,
 } from '../model.ts'
 import { FormatError } from '../model.ts'
 import { annotationToRegions } from './annotation-import.ts'
@@ -36,7 +37,9 @@ export function subsetFromFileName(file: string): string {
 /**
  * Imports COCO instances (boxes, polygons, RLE masks, keypoints). Each `.json` file in the set is
  * one annotation file; several files become several subsets, and files of several tasks for one
- * subset (`instances_train.json`, `person_keypoints_train.json`) join on the same items. A
+ * subset (`instances_train.json`, `person_keypoints_train.json`) join on the same items. An
+ * annotation another file repeats (same id, image and category) is one object: its shape is not
+ * added twice, and keypoints the copy adds are grouped with it; the joins are counted. A
  * labels file (annotations with a category and no geometry) gives image tags. Files of tasks
  * Concord does not import (captions, panoptic) are left out with a warning, and so is a file
  * listing images only when other files carry the annotations (see `tasks.ts`).
@@ -57,6 +60,8 @@ export function importCoco(
   const items = new Map<string, InterchangeItem>()
   // The first image entry of each item, whose size every later entry naming its file must give.
   const entryOf = new Map<string, ImageEntry>()
+  // The first annotation of each id, image and category, which later files' copies join.
+  const readAnnotations = new Map<string, ReadAnnotation>()
   let meta: Record<string, unknown> | undefined
   const allJson = [...files.keys()].filter((f) => f.toLowerCase().endsWith('.json')).sort()
   if (allJson.length === 0) throw new FormatError('(files)', undefined, 'no COCO .json file')
@@ -144,6 +149,7 @@ export function importCoco(
         return
       }
       let group: string | number = ann.id ?? `${where}`
+      let joinKey: string | undefined
       if (ann.id !== undefined) {
         const idKey = String(ann.id)
         if (seenIds.has(idKey)) {
@@ -154,9 +160,14 @@ export function importCoco(
             file,
             path: `${where}.id`,
           })
+        } else if (jsonFiles.length > 1) {
+          // Only another file can repeat an annotation; a lone file keeps no index of them.
+          joinKey = `${item.key}\u0000${idKey}\u0000${label}`
         }
         seenIds.add(idKey)
       }
+      // Two files may both use an id on one image; the file keeps their instances apart.
+      const fileGroup = jsonFiles.length > 1 ? `${file}#${group}` : group
       const regions = annotationToRegions(ann, {
         file,
         where,
@@ -164,9 +175,15 @@ export function importCoco(
         width: item.width,
         height: item.height,
         report,
-        // Two files may both use an id on one image; the file keeps their instances apart.
-        group: jsonFiles.length > 1 ? `${file}#${group}` : group,
+        group: fileGroup,
       })
+      const earlier = joinKey !== undefined ? readAnnotations.get(joinKey) : undefined
+      if (earlier && joinAnnotation(item, earlier, regions)) {
+        report.count('other', JOINED, file)
+        return
+      }
+      if (earlier) report.count('other', NOT_JOINED, file)
+      else if (joinKey !== undefined) readAnnotations.set(joinKey, { regions, group: fileGroup })
       item.regions.push(...regions)
       const mask = regions.find((r) => r.kind === 'mask')
       if (mask?.kind === 'mask' && !item.width && !item.height) {
@@ -204,6 +221,52 @@ function checkSameSize(first: ImageEntry, entry: ImageEntry, path: string): void
     entry.where,
     `image ${path} is ${size(entry)} here but ${size(first)} at ${at}`,
   )
+}
+
+/** The regions one annotation was read into, and the group they share or will share. */
+type ReadAnnotation = { regions: InterchangeRegion[]; group: string | number }
+
+const JOINED =
+  'annotations repeated from another file (same id, image and category) were joined to the first; keypoints they add went to its object'
+const NOT_JOINED =
+  'annotations with the id, image and category of one in another file but another shape were kept apart'
+
+/**
+ * Joins a copy of an annotation read from another task's file (COCO's `person_keypoints` repeats
+ * each person of `instances`, adding keypoints) to the regions read first: shapes already there
+ * are not added twice, and keypoints the first lacks go in after its regions, all of them in one
+ * group as `annotationToRegions` groups one annotation. Returns false, changing nothing, when the
+ * copy has a shape or keypoints of its own that differ, so it is not the same object.
+ */
+function joinAnnotation(
+  item: InterchangeItem,
+  earlier: ReadAnnotation,
+  regions: InterchangeRegion[],
+): boolean {
+  const added = regions.filter((region) => !earlier.regions.some((e) => sameShape(e, region)))
+  const hasKeypoints = earlier.regions.some((e) => e.kind === 'keypoints')
+  if (added.some((region) => region.kind !== 'keypoints') || (added.length && hasKeypoints)) {
+    return false
+  }
+  if (added.length === 0) return true
+  const last = earlier.regions.at(-1)!
+  for (const region of [...earlier.regions, ...added]) region.group = earlier.group
+  item.regions.splice(item.regions.lastIndexOf(last) + 1, 0, ...added)
+  earlier.regions.push(...added)
+  return true
+}
+
+/**
+ * Whether a region repeats one read before: same kind and geometry, or a box equal to the
+ * `bbox` the earlier annotation declared beside its segmentation.
+ */
+function sameShape(earlier: InterchangeRegion, region: InterchangeRegion): boolean {
+  if (earlier.kind === region.kind) {
+    return JSON.stringify(earlier.geometry) === JSON.stringify(region.geometry)
+  }
+  if (region.kind !== 'bbox') return false
+  const { x, y, w, h } = region.geometry
+  return JSON.stringify(earlier.extra?.cocoBbox) === JSON.stringify([x, y, w, h])
 }
 
 function readCategories(

@@ -14,7 +14,13 @@ import { FormatError } from '../model.ts'
 import { annotationToRegions } from './annotation-import.ts'
 import { COCO_EXTRAS_KEY, readFileExtras, readImageExtras } from './extras.ts'
 import { cocoFileSchema } from './schema.ts'
-import { SKIPPED_TASKS, cocoTaskOf, type CocoTask } from './tasks.ts'
+import {
+  SKIPPED_TASKS,
+  cocoTaskOf,
+  panopticImages,
+  panopticPngPaths,
+  type CocoTask,
+} from './tasks.ts'
 import type { CocoCategory } from './schema.ts'
 
 export type CocoImportOptions = {
@@ -42,7 +48,8 @@ export function subsetFromFileName(file: string): string {
  * added twice, and keypoints the copy adds are grouped with it; the joins are counted. A
  * labels file (annotations with a category and no geometry) gives image tags. Files of tasks
  * Concord does not import (captions, panoptic) are left out with a warning, and so is a file
- * listing images only when other files carry the annotations (see `tasks.ts`).
+ * listing images only when other files carry the annotations (see `tasks.ts`); `notImages`
+ * lists the panoptic PNGs of the input, which are no photos to label.
  *
  * Image entries naming one file (in one file, or in the files of several tasks) are one item;
  * they must agree on its size. Category ids may start at 0 and have gaps; repeated annotation
@@ -53,7 +60,7 @@ export function subsetFromFileName(file: string): string {
 export function importCoco(
   files: FileSet,
   options: CocoImportOptions = {},
-): { dataset: InterchangeDataset; report: ConversionReport } {
+): { dataset: InterchangeDataset; report: ConversionReport; notImages: string[] } {
   const report = new ReportBuilder()
   const labels: InterchangeLabel[] = []
   const labelNames = new Set<string>()
@@ -69,12 +76,16 @@ export function importCoco(
   // Files are classified first, so that the subset rules below count only the files read. A
   // lone file keeps its parse; several are parsed again one at a time, to hold one in memory.
   const tasks = new Map<string, CocoTask>()
+  const panopticPngs = new Set<string>()
   let lone: unknown
   for (const file of allJson) {
     const value = parseJson(file, files.get(file)!)
-    tasks.set(file, cocoTaskOf(value))
+    const task = cocoTaskOf(value)
+    tasks.set(file, task)
     if (allJson.length === 1) lone = value
+    if (task === 'panoptic') for (const png of panopticPngPaths(file, value)) panopticPngs.add(png)
   }
+  const notImages = panopticImages(files.keys(), panopticPngs)
   const annotated = allJson.filter((f) => tasks.get(f) === 'instances' || tasks.get(f) === 'labels')
   const jsonFiles =
     annotated.length > 0 ? annotated : allJson.filter((f) => tasks.get(f) === 'image_info')
@@ -196,7 +207,7 @@ export function importCoco(
 
   const dataset: InterchangeDataset = { labels, items: [...items.values()] }
   if (meta) dataset.meta = { [COCO_EXTRAS_KEY]: meta }
-  return { dataset, report: report.build() }
+  return { dataset, report: report.build(), notImages }
 }
 
 /** An image entry as read, for the entries after it that name the same file. */

@@ -59,6 +59,43 @@ describe('COCO import of several tasks at once', () => {
     expect(joined[0]?.message).toMatch(/joined/)
   })
 
+  it('lists the panoptic PNGs of a zipped COCO folder as no images, and only those', () => {
+    const files = unzipToFileSet(zipFileSet(readTree(DATUMARO_COCO)))
+    expect(importCoco(files).notImages.sort()).toEqual([
+      'annotations/panoptic_train/a.png',
+      'annotations/panoptic_val/b.png',
+    ])
+  })
+
+  it('lists the PNGs a panoptic file names in the folder of its name, whatever that is', () => {
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47])
+    const image = { id: 1, file_name: 'a.png', width: 4, height: 3 }
+    const segments = {
+      images: [image],
+      categories: [{ id: 1, name: 'a' }],
+      annotations: [{ image_id: 1, file_name: 'a.png', segments_info: [] }],
+    }
+    const files: FileSet = new Map([
+      ['instances.json', encodeJson({ ...segments, annotations: [] })],
+      ['segments.json', encodeJson(segments)],
+      ['segments/a.png', png],
+      ['a.png', png],
+      ['images/a.png', png],
+    ])
+    expect(importCoco(files).notImages).toEqual(['segments/a.png'])
+  })
+
+  it('takes a panoptic folder holding the annotation files for the dataset, not for PNGs', () => {
+    const files = readTree(DATUMARO_COCO)
+    const zipped: FileSet = new Map(
+      [...files].map(([path, bytes]) => [`panoptic_demo/${path}`, bytes]),
+    )
+    expect(importCoco(zipped).notImages.sort()).toEqual([
+      'panoptic_demo/annotations/panoptic_train/a.png',
+      'panoptic_demo/annotations/panoptic_val/b.png',
+    ])
+  })
+
   it('reads a file of images only when no other file has annotations', () => {
     const info = { images: [{ id: 1, file_name: 'a.jpg', width: 4, height: 3 }], annotations: [] }
     const { dataset, report } = importCoco(

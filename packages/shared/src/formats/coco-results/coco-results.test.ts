@@ -46,9 +46,9 @@ describe('COCO results', () => {
     expect(() => importCocoResults(one, { images: [], categories })).toThrow(
       /no image with id 1 \(there are no images to number\); .*COCO instances file/,
     )
-    expect(() => importCocoResults(one, { images: [{ ...images[0]!, id: 1 }] })).toThrow(
-      /no category with id 1 \(there are no categories to number\)/,
-    )
+    expect(() =>
+      importCocoResults(one, { images: [{ ...images[0]!, id: 1 }], categories: [] }),
+    ).toThrow(/no category with id 1 \(there are no categories to number\)/)
   })
 
   it('leaves out entries whose category has a blank name, naming each one', () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { parseGeometry, type Layer } from '@concord/shared'
+import { parseGeometry, type Layer, type MaskGeometry } from '@concord/shared'
 import {
   type FileSet,
   type FormatEntry,
@@ -17,7 +17,7 @@ import { orientRegion } from '@concord/shared/formats/orient'
 import { isOrientation, swapsSides, type Orientation } from '@concord/shared/geometry/index'
 import sharp from 'sharp'
 import { isImagePath, normalizePath } from '@concord/shared/formats/paths'
-import { AppError } from '../../lib/errors.ts'
+import { AppError, type ErrorDetails } from '../../lib/errors.ts'
 import { listAssetRows, type AssetRow } from '../assets/queries.ts'
 import { listLabels } from '../projects/queries.ts'
 import { checkCancelled, type RunControl } from './control.ts'
@@ -373,7 +373,12 @@ function isPending(asset: MatchableAsset): boolean {
   return asset.id.startsWith(PENDING)
 }
 
-/** Refuses the import when any region's geometry does not fit its kind. */
+/**
+ * Refuses the import when any region's geometry does not fit its kind, or a mask is not the size
+ * of its image: masks are stored at the image's displayed size, and a format sizes its masks to
+ * the size its file declares, which may be another. (Formats see to it that a mask's counts fill
+ * it: COCO and Concord refuse counts that do not, the rest build masks from pixels.)
+ */
 function checkRegions(slots: AssetSlot[]): void {
   for (const { asset, regions } of slots) {
     regions.forEach((region, i) => {
@@ -385,11 +390,21 @@ function checkRegions(slots: AssetSlot[]): void {
           where,
         )
       }
+      if (region.kind === 'mask') checkMask(asset, i, region.geometry, where)
       if (region.label.trim() === '') {
         throw new AppError('invalid_format', `${asset.fileName}: region ${i} has no label`, where)
       }
     })
   }
+}
+
+function checkMask(asset: MatchableAsset, i: number, mask: MaskGeometry, where: ErrorDetails) {
+  if (mask.width === asset.width && mask.height === asset.height) return
+  throw new AppError(
+    'invalid_format',
+    `${asset.fileName}: region ${i} is a ${mask.width}x${mask.height} mask on an image displayed at ${asset.width}x${asset.height}`,
+    where,
+  )
 }
 
 /** Unmatched images listed one by one, at most; the rest are counted in one warning. */

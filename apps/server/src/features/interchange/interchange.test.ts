@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { unzipToFileSet, zipFileSet } from '@concord/shared/formats/zip'
@@ -10,6 +10,8 @@ const cocoDir = path.resolve(
   repoRoot,
   '../shared/data/labelme/examples/instance_segmentation/data_dataset_coco',
 )
+/** A whole COCO folder of every task, panoptic PNGs included. */
+const cocoFolder = path.resolve(repoRoot, '../shared/data/datumaro/tests/assets/coco_dataset/coco')
 
 type CocoFile = {
   images: { id: number; file_name: string; width: number; height: number }[]
@@ -265,6 +267,31 @@ describe('COCO through the routes', () => {
     const report = JSON.parse(new TextDecoder().decode(files.get('concord-report.json')))
     // YOLO detection carries boxes only: the polygons must be listed as lossy, not dropped silently.
     expect(report.lossiness.some((l: { kind: string }) => l.kind === 'polygon')).toBe(true)
+  })
+
+  it('adds the photos of a zipped COCO folder as images, and not its panoptic PNGs', async () => {
+    const projectId = await newProject('COCO folder')
+    const files = new Map<string, Uint8Array>()
+    for (const entry of await readdir(cocoFolder, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile()) continue
+      const full = path.join(entry.parentPath, entry.name)
+      files.set(path.relative(cocoFolder, full).split(path.sep).join('/'), await readFile(full))
+    }
+    expect(files.has('annotations/panoptic_val/b.png')).toBe(true)
+    const res = await t.request(`/api/projects/${projectId}/import?format=coco`, {
+      body: zipFileSet(files),
+      headers: { 'content-type': 'application/zip' },
+      cookie: lead,
+    })
+    const body = await res.json()
+    expect(res.status, JSON.stringify(body)).toBe(200)
+    await t.ctx.documents.flush()
+    const { assets } = await (
+      await t.request(`/api/projects/${projectId}/assets`, { cookie: lead })
+    ).json()
+    const names = assets.map((a: { fileName: string }) => a.fileName).sort()
+    expect(names).toEqual(['images/train/a.jpg', 'images/val/b.jpg'])
+    expect(assets.every((a: { regionCount: number }) => a.regionCount > 0)).toBe(true)
   })
 
   it('lets only leads import and only reviewers and leads export', async () => {

@@ -294,6 +294,52 @@ describe('COCO subsets', () => {
     ])
   })
 
+  it('joins two image entries of one file and size, with a warning', () => {
+    const { dataset, report } = importCoco(
+      fileSet({
+        images: [image, { ...image, id: 8 }],
+        categories: [{ id: 1, name: 'a' }],
+        annotations: [
+          { id: 1, image_id: 7, category_id: 1, bbox: [1, 2, 3, 4] },
+          { id: 2, image_id: 8, category_id: 1, bbox: [5, 6, 7, 8] },
+        ],
+      }),
+    )
+    expect(dataset.items).toHaveLength(1)
+    expect(dataset.items[0]!.regions).toHaveLength(2)
+    expect(report.warnings).toEqual([
+      expect.objectContaining({ code: 'other', message: expect.stringMatching(/joined/) }),
+    ])
+  })
+
+  it('refuses two image entries of one file with different sizes, naming the second and both sizes', () => {
+    const bad = fileSet({
+      images: [image, { ...image, id: 8, width: 200 }],
+      categories: [{ id: 1, name: 'a' }],
+      annotations: [],
+    })
+    expect(() => importCoco(bad)).toThrow(FormatError)
+    expect(() => importCoco(bad)).toThrow(
+      'annotations.json at images[1]: image JPEGImages/a.jpg is 200x50 here but 100x50 at images[0]',
+    )
+  })
+
+  it('refuses an image that the files of two tasks give different sizes', () => {
+    const file = (width: number) =>
+      encodeJson({
+        images: [{ ...image, width }],
+        categories: [{ id: 1, name: 'a' }],
+        annotations: [{ id: 1, image_id: 7, category_id: 1, bbox: [1, 2, 3, 4] }],
+      })
+    const files = new Map([
+      ['instances_val.json', file(100)],
+      ['person_keypoints_val.json', file(120)],
+    ])
+    expect(() => importCoco(files)).toThrow(
+      'person_keypoints_val.json at images[0]: image JPEGImages/a.jpg is 120x50 here but 100x50 at images[0] of instances_val.json',
+    )
+  })
+
   it('takes an image size from its mask when the image entry has none', () => {
     const { dataset } = importCoco(
       fileSet({

@@ -8,12 +8,19 @@ import type {
   InterchangeDataset,
   InterchangeItem,
   InterchangeLabel,
+  InterchangeRegion,
 } from '../model.ts'
 import { FormatError } from '../model.ts'
 import { annotationToRegions } from './annotation-import.ts'
 import { COCO_EXTRAS_KEY, readFileExtras, readImageExtras } from './extras.ts'
 import { cocoFileSchema } from './schema.ts'
-import { SKIPPED_TASKS, cocoTaskOf, type CocoTask } from './tasks.ts'
+import {
+  SKIPPED_TASKS,
+  cocoTaskOf,
+  panopticImages,
+  panopticPngPaths,
+  type CocoTask,
+} from './tasks.ts'
 import type { CocoCategory } from './schema.ts'
 
 export type CocoImportOptions = {
@@ -36,24 +43,32 @@ export function subsetFromFileName(file: string): string {
 /**
  * Imports COCO instances (boxes, polygons, RLE masks, keypoints). Each `.json` file in the set is
  * one annotation file; several files become several subsets, and files of several tasks for one
- * subset (`instances_train.json`, `person_keypoints_train.json`) join on the same items. A
+ * subset (`instances_train.json`, `person_keypoints_train.json`) join on the same items. An
+ * annotation another file repeats (same id, image and category) is one object: its shape is not
+ * added twice, and keypoints the copy adds are grouped with it; the joins are counted. A
  * labels file (annotations with a category and no geometry) gives image tags. Files of tasks
  * Concord does not import (captions, panoptic) are left out with a warning, and so is a file
- * listing images only when other files carry the annotations (see `tasks.ts`).
+ * listing images only when other files carry the annotations (see `tasks.ts`); `notImages`
+ * lists the panoptic PNGs of the input, which are no photos to label.
  *
- * Category ids may start at 0 and have gaps; repeated annotation ids are kept apart and
- * renumbered with a warning. Image fields beyond id, name and size (`license`, `coco_url`,
+ * Image entries naming one file (in one file, or in the files of several tasks) are one item;
+ * they must agree on its size. Category ids may start at 0 and have gaps; repeated annotation
+ * ids are kept apart and renumbered with a warning. Image fields beyond id, name and size (`license`, `coco_url`,
  * `date_captured`, ...) are kept in `item.attributes.coco`, and top-level blocks such as `info`
  * and `licenses` in `dataset.meta.coco`, so that an export writes them back.
  */
 export function importCoco(
   files: FileSet,
   options: CocoImportOptions = {},
-): { dataset: InterchangeDataset; report: ConversionReport } {
+): { dataset: InterchangeDataset; report: ConversionReport; notImages: string[] } {
   const report = new ReportBuilder()
   const labels: InterchangeLabel[] = []
   const labelNames = new Set<string>()
   const items = new Map<string, InterchangeItem>()
+  // The first image entry of each item, whose size every later entry naming its file must give.
+  const entryOf = new Map<string, ImageEntry>()
+  // The first annotation of each id, image and category, which later files' copies join.
+  const readAnnotations = new Map<string, ReadAnnotation>()
   let meta: Record<string, unknown> | undefined
   const allJson = [...files.keys()].filter((f) => f.toLowerCase().endsWith('.json')).sort()
   if (allJson.length === 0) throw new FormatError('(files)', undefined, 'no COCO .json file')
@@ -61,12 +76,16 @@ export function importCoco(
   // Files are classified first, so that the subset rules below count only the files read. A
   // lone file keeps its parse; several are parsed again one at a time, to hold one in memory.
   const tasks = new Map<string, CocoTask>()
+  const panopticPngs = new Set<string>()
   let lone: unknown
   for (const file of allJson) {
     const value = parseJson(file, files.get(file)!)
-    tasks.set(file, cocoTaskOf(value))
+    const task = cocoTaskOf(value)
+    tasks.set(file, task)
     if (allJson.length === 1) lone = value
+    if (task === 'panoptic') for (const png of panopticPngPaths(file, value)) panopticPngs.add(png)
   }
+  const notImages = panopticImages(files.keys(), panopticPngs)
   const annotated = allJson.filter((f) => tasks.get(f) === 'instances' || tasks.get(f) === 'labels')
   const jsonFiles =
     annotated.length > 0 ? annotated : allJson.filter((f) => tasks.get(f) === 'image_info')
@@ -97,6 +116,10 @@ export function importCoco(
       }
       const path = normalizePath(image.file_name)
       const key = itemKey(subset, path)
+      const entry = { file, where: `images[${i}]`, width: image.width, height: image.height }
+      const earlier = entryOf.get(key)
+      if (earlier) checkSameSize(earlier, entry, path)
+      else entryOf.set(key, entry)
       let item = items.get(key)
       // Another task's file for the same subset names the same images: no duplicate there.
       if (item && claimed.has(item)) {
@@ -137,6 +160,7 @@ export function importCoco(
         return
       }
       let group: string | number = ann.id ?? `${where}`
+      let joinKey: string | undefined
       if (ann.id !== undefined) {
         const idKey = String(ann.id)
         if (seenIds.has(idKey)) {
@@ -147,9 +171,14 @@ export function importCoco(
             file,
             path: `${where}.id`,
           })
+        } else if (jsonFiles.length > 1) {
+          // Only another file can repeat an annotation; a lone file keeps no index of them.
+          joinKey = `${item.key}\u0000${idKey}\u0000${label}`
         }
         seenIds.add(idKey)
       }
+      // Two files may both use an id on one image; the file keeps their instances apart.
+      const fileGroup = jsonFiles.length > 1 ? `${file}#${group}` : group
       const regions = annotationToRegions(ann, {
         file,
         where,
@@ -157,9 +186,15 @@ export function importCoco(
         width: item.width,
         height: item.height,
         report,
-        // Two files may both use an id on one image; the file keeps their instances apart.
-        group: jsonFiles.length > 1 ? `${file}#${group}` : group,
+        group: fileGroup,
       })
+      const earlier = joinKey !== undefined ? readAnnotations.get(joinKey) : undefined
+      if (earlier && joinAnnotation(item, earlier, regions)) {
+        report.count('other', JOINED, file)
+        return
+      }
+      if (earlier) report.count('other', NOT_JOINED, file)
+      else if (joinKey !== undefined) readAnnotations.set(joinKey, { regions, group: fileGroup })
       item.regions.push(...regions)
       const mask = regions.find((r) => r.kind === 'mask')
       if (mask?.kind === 'mask' && !item.width && !item.height) {
@@ -172,7 +207,77 @@ export function importCoco(
 
   const dataset: InterchangeDataset = { labels, items: [...items.values()] }
   if (meta) dataset.meta = { [COCO_EXTRAS_KEY]: meta }
-  return { dataset, report: report.build() }
+  return { dataset, report: report.build(), notImages }
+}
+
+/** An image entry as read, for the entries after it that name the same file. */
+type ImageEntry = {
+  file: string
+  where: string
+  width?: number | null | undefined
+  height?: number | null | undefined
+}
+
+/**
+ * Refuses a second image entry for one file (in the same COCO file or another task's) that gives
+ * it another size: the annotations of the two could not both be right on one image.
+ */
+function checkSameSize(first: ImageEntry, entry: ImageEntry, path: string): void {
+  const differs = (a?: number | null, b?: number | null) => a != null && b != null && a !== b
+  if (!differs(first.width, entry.width) && !differs(first.height, entry.height)) return
+  const size = (e: ImageEntry) => `${e.width ?? '?'}x${e.height ?? '?'}`
+  const at = first.file === entry.file ? first.where : `${first.where} of ${first.file}`
+  throw new FormatError(
+    entry.file,
+    entry.where,
+    `image ${path} is ${size(entry)} here but ${size(first)} at ${at}`,
+  )
+}
+
+/** The regions one annotation was read into, and the group they share or will share. */
+type ReadAnnotation = { regions: InterchangeRegion[]; group: string | number }
+
+const JOINED =
+  'annotations repeated from another file (same id, image and category) were joined to the first; keypoints they add went to its object'
+const NOT_JOINED =
+  'annotations with the id, image and category of one in another file but another shape were kept apart'
+
+/**
+ * Joins a copy of an annotation read from another task's file (COCO's `person_keypoints` repeats
+ * each person of `instances`, adding keypoints) to the regions read first: shapes already there
+ * are not added twice, and keypoints the first lacks go in after its regions, all of them in one
+ * group as `annotationToRegions` groups one annotation. Returns false, changing nothing, when the
+ * copy has a shape or keypoints of its own that differ, so it is not the same object.
+ */
+function joinAnnotation(
+  item: InterchangeItem,
+  earlier: ReadAnnotation,
+  regions: InterchangeRegion[],
+): boolean {
+  const added = regions.filter((region) => !earlier.regions.some((e) => sameShape(e, region)))
+  const hasKeypoints = earlier.regions.some((e) => e.kind === 'keypoints')
+  if (added.some((region) => region.kind !== 'keypoints') || (added.length && hasKeypoints)) {
+    return false
+  }
+  if (added.length === 0) return true
+  const last = earlier.regions.at(-1)!
+  for (const region of [...earlier.regions, ...added]) region.group = earlier.group
+  item.regions.splice(item.regions.lastIndexOf(last) + 1, 0, ...added)
+  earlier.regions.push(...added)
+  return true
+}
+
+/**
+ * Whether a region repeats one read before: same kind and geometry, or a box equal to the
+ * `bbox` the earlier annotation declared beside its segmentation.
+ */
+function sameShape(earlier: InterchangeRegion, region: InterchangeRegion): boolean {
+  if (earlier.kind === region.kind) {
+    return JSON.stringify(earlier.geometry) === JSON.stringify(region.geometry)
+  }
+  if (region.kind !== 'bbox') return false
+  const { x, y, w, h } = region.geometry
+  return JSON.stringify(earlier.extra?.cocoBbox) === JSON.stringify([x, y, w, h])
 }
 
 function readCategories(

@@ -1,3 +1,5 @@
+import { baseName, dirName, isImagePath, joinPath, normalizePath } from '../paths.ts'
+
 /**
  * COCO files of one dataset come per task (`instances_train.json`, `captions_train.json`, ...),
  * and a zip of a whole COCO folder holds them all. Which task a file is for is read from its
@@ -42,4 +44,47 @@ export function cocoTaskOf(value: unknown): CocoTask {
   if (entries.some((a) => 'caption' in a)) return 'captions'
   if (entries.every((a) => a.category_id != null)) return 'labels'
   return 'instances'
+}
+
+/** A folder of panoptic PNGs, as COCO names it (`annotations/panoptic_val2017/`). */
+const PANOPTIC_FOLDER = /^panoptic/i
+
+/**
+ * The image files of a COCO folder that are panoptic annotations rather than photos, by
+ * normalised path: those under a folder whose name starts with `panoptic`, and those of `named`
+ * (see {@link panopticPngPaths}). A `panoptic*` folder that holds a JSON file is the dataset's
+ * own (a zipped `panoptic_demo/` folder), not one of PNGs. Panoptic files are not imported, but
+ * their PNGs must not become images to label either.
+ */
+export function panopticImages(files: Iterable<string>, named: ReadonlySet<string>): string[] {
+  const paths = [...files].map(normalizePath)
+  const holdJson = new Set<string>()
+  for (const path of paths) {
+    if (!/\.json$/i.test(path)) continue
+    for (let folder = dirName(path); folder !== ''; folder = dirName(folder)) holdJson.add(folder)
+  }
+  const inPanopticFolder = (path: string) => {
+    for (let folder = dirName(path); folder !== ''; folder = dirName(folder)) {
+      if (PANOPTIC_FOLDER.test(baseName(folder)) && !holdJson.has(folder)) return true
+    }
+    return false
+  }
+  return paths.filter((p) => isImagePath(p) && (named.has(p) || inPanopticFolder(p)))
+}
+
+/**
+ * Where the PNGs a parsed panoptic file's annotations name by `file_name` are: in the folder of
+ * the file's own name beside it (COCO's `panoptic_val2017/` beside `panoptic_val2017.json`).
+ * A PNG of that name elsewhere may be a photo of the same name, so it is not looked for.
+ */
+export function panopticPngPaths(file: string, value: unknown): string[] {
+  const { annotations } = (value ?? {}) as Record<string, unknown>
+  if (!Array.isArray(annotations)) return []
+  const folder = dirName(file)
+  const own = baseName(file).replace(/\.json$/i, '')
+  return annotations.flatMap((a: unknown) => {
+    const name = a && typeof a === 'object' ? (a as Record<string, unknown>).file_name : undefined
+    if (typeof name !== 'string' || name === '') return []
+    return [joinPath(folder, own, name)]
+  })
 }

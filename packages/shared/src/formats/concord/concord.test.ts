@@ -99,6 +99,36 @@ describe('Concord JSON Lines', () => {
     }
   })
 
+  it('refuses a mask whose RLE counts do not fill it, naming line and field', () => {
+    const item = (counts: number[]) =>
+      JSON.stringify({
+        key: 'm',
+        subset: '',
+        path: 'm',
+        width: 4,
+        height: 3,
+        tags: [],
+        regions: [
+          { kind: 'bbox', label: 'a', attributes: {}, geometry: { x: 0, y: 0, w: 1, h: 1 } },
+          { kind: 'mask', label: 'a', attributes: {}, geometry: { width: 4, height: 3, counts } },
+        ],
+      })
+    expect(importConcord(jsonl(header, item([5, 2, 5]))).dataset.items).toHaveLength(1)
+    for (const counts of [
+      [5, 2],
+      [5, 2, 5, 100],
+    ]) {
+      try {
+        importConcord(jsonl(header, item(counts)))
+        expect.unreachable()
+      } catch (error) {
+        expect(error).toBeInstanceOf(FormatError)
+        expect((error as FormatError).where).toBe('line 2 regions[1].geometry.counts')
+        expect((error as FormatError).message).toMatch(/RLE counts do not add up to 4x3 = 12/)
+      }
+    }
+  })
+
   it('names the line of broken JSON', () => {
     expect(() => importConcord(jsonl(header, '{"key":'))).toThrow(/line 2/)
   })

@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { REGION_KINDS, geometrySchemas } from '../../domain/region.ts'
+import { REGION_KINDS, geometrySchemas, type MaskGeometry } from '../../domain/region.ts'
+import { rleIsConsistent } from '../../geometry/index.ts'
 import { decodeText, encodeText, formatJsonPath, parseJsonText } from '../common/json.ts'
 import { ReportBuilder } from '../common/report.ts'
 import type {
@@ -64,7 +65,18 @@ const regionSchema = z
         path: ['geometry', ...(issue?.path ?? [])],
         message: issue?.message ?? 'bad geometry',
       })
+      return
     }
+    // A mask's runs must cover it exactly; any other total draws and exports nonsense.
+    if (region.kind !== 'mask') return
+    const mask = parsed.data as MaskGeometry
+    if (rleIsConsistent(mask)) return
+    const total = mask.counts.reduce((sum, count) => sum + count, 0)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['geometry', 'counts'],
+      message: `RLE counts do not add up to ${mask.width}x${mask.height} = ${mask.width * mask.height} pixels (they add up to ${total})`,
+    })
   })
 
 const itemSchema = z.looseObject({
@@ -78,7 +90,11 @@ const itemSchema = z.looseObject({
   attributes: z.record(z.string(), z.unknown()).optional(),
 })
 
-/** Imports Concord JSON Lines; every `.jsonl` file in the set, each with its own header. */
+/**
+ * Imports Concord JSON Lines; every `.jsonl` file in the set, each with its own header. Every
+ * region's geometry is checked against its kind, and a mask's RLE counts must add up to its
+ * width x height; a bad one is refused naming its line and field.
+ */
 export function importConcord(
   files: FileSet,
   _options: ConcordImportOptions = {},

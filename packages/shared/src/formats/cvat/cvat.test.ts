@@ -104,6 +104,29 @@ describe('importCvat', () => {
     expect(again.items[0]!.regions.map((r) => r.kind)).toEqual(order)
   })
 
+  it('decodes numeric character references in labels and attribute values, and writes them back', () => {
+    const { dataset } = importCvat(
+      one(`<annotations><version>1.1</version>
+        <image id="0" name="caf&#xE9;.jpg" width="10" height="10">
+          <box label="salt &amp; pepper &#233;" xtl="1" ytl="1" xbr="5" ybr="5">
+            <attribute name="note">&lt;b&gt; &amp;#233; &#x1F600;</attribute>
+          </box>
+        </image></annotations>`),
+    )
+    const item = dataset.items[0]!
+    expect(item.path).toBe('caf\u00e9.jpg')
+    expect(item.regions[0]).toMatchObject({
+      label: 'salt & pepper \u00e9',
+      attributes: { note: '<b> &#233; \u{1F600}' },
+    })
+    const back = importCvat(exportCvat(dataset).files).dataset.items[0]!
+    expect(back.path).toBe(item.path)
+    expect(back.regions[0]).toMatchObject({
+      label: item.regions[0]!.label,
+      attributes: { note: '<b> &#233; \u{1F600}' },
+    })
+  })
+
   it('refuses a malformed point list, naming the shape', () => {
     const files = one(
       `<annotations><image id="0" name="a.jpg"><polygon label="x" points="1,2;3,x;5,6"/></image></annotations>`,

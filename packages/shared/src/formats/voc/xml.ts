@@ -19,6 +19,10 @@ export function parseXml(file: string, text: string, arrays: readonly string[]):
     parseTagValue: false,
     parseAttributeValue: false,
     trimValues: true,
+    // Numeric character references (`&#233;`, `&#xE9;`) are decoded only with this option; it
+    // also reads HTML's named entities (`&nbsp;`), which XML leaves undefined and the validator
+    // lets through. Its replacement, `entityDecoder`, needs a package of its own.
+    htmlEntities: true,
     isArray: (name) => arrays.includes(name),
     // Each element remembers where it starts, for the order of children of different tags.
     captureMetaData: true,

@@ -66,6 +66,29 @@ describe('importCvat', () => {
     expect(dataset.items.map((i) => i.key)).toEqual(['Train:img0.jpg', 'Test:img0.jpg'])
   })
 
+  it('merges an image named twice with one size, and refuses it with two sizes, naming the second', () => {
+    const twice = (second: string) =>
+      one(`<annotations><version>1.1</version>
+        <image id="0" name="a.jpg" subset="Train" width="8" height="6"><tag label="x"/></image>
+        <image id="1" name="a.jpg" subset="Test" width="4" height="4"/>
+        <image id="2" name="a.jpg" subset="Train" ${second}><tag label="y"/></image></annotations>`)
+    const { dataset, report } = importCvat(twice('width="8" height="6"'))
+    expect(dataset.items.map((i) => [i.key, i.tags])).toEqual([
+      ['Train:a.jpg', ['x', 'y']],
+      ['Test:a.jpg', []],
+    ])
+    expect(report.warnings).toContainEqual(
+      expect.objectContaining({ message: 'image Train:a.jpg appears twice; regions merged' }),
+    )
+    expect(() => importCvat(twice('width="6" height="8"'))).toThrow(
+      new FormatError(
+        'annotations.xml',
+        'annotations/image[2]',
+        'image Train:a.jpg appears twice with sizes 8x6 and 6x8',
+      ),
+    )
+  })
+
   it('reads video tracks as one item per frame, skipping frames where the track is outside', () => {
     const { dataset } = importCvat(
       one(`<annotations><version>1.1</version>

@@ -51,7 +51,7 @@ type LabelSpec = { types: AttributeTypes; keypoints: KeypointNames }
  * Ellipses become 64-point polygons (reported; the ellipse is kept in `extra.cvatEllipse` so an
  * unedited one exports as an ellipse again). Skeletons become keypoints in the order of the
  * label's sublabels, which become the label's keypoint names. Polygons one group ties into an
- * object become one multi-part polygon (see {@link joinGroupedPolygons}).
+ * object become one multi-part polygon (see {@link joinGroupedPolygons}), counted in the report.
  */
 export function importCvat(
   input: FileSet,
@@ -112,7 +112,12 @@ export function importCvat(
   }
 
   for (const item of items.values()) {
-    item.regions = joinGroupedPolygons(item.regions)
+    const { regions, joined } = joinGroupedPolygons(item.regions)
+    item.regions = regions
+    if (joined > 0) {
+      const message = 'polygons sharing a group_id joined into one multi-part polygon'
+      report.count('other', message, undefined, joined)
+    }
     padSkeletons(item, spec.keypoints)
   }
 

@@ -64,7 +64,8 @@ function invalidXml(file: string, text: string, err: ValidationError): FormatErr
  */
 function placeOfParserError(text: string, message: string): string | undefined {
   const at = /at position (\d+)/.exec(message)
-  if (at) return placeOf(text, Number(at[1]))
+  // The parser counts in the text with its line ends made `\n`.
+  if (at) return placeOf(text.replace(/\r\n?/g, '\n'), Number(at[1]))
   const doctype = text.indexOf('<!DOCTYPE')
   const fromDoctype = /DOCTYPE|entit|notation|element|attribute|SYSTEM|PUBLIC|identifier|quoted/i
   if (doctype >= 0 && fromDoctype.test(message)) return `${placeOf(text, doctype)} (DOCTYPE)`

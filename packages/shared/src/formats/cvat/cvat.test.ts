@@ -66,6 +66,29 @@ describe('importCvat', () => {
     expect(dataset.items.map((i) => i.key)).toEqual(['Train:img0.jpg', 'Test:img0.jpg'])
   })
 
+  it('merges an image named twice with one size, and refuses it with two sizes, naming the second', () => {
+    const twice = (second: string) =>
+      one(`<annotations><version>1.1</version>
+        <image id="0" name="a.jpg" subset="Train" width="8" height="6"><tag label="x"/></image>
+        <image id="1" name="a.jpg" subset="Test" width="4" height="4"/>
+        <image id="2" name="a.jpg" subset="Train" ${second}><tag label="y"/></image></annotations>`)
+    const { dataset, report } = importCvat(twice('width="8" height="6"'))
+    expect(dataset.items.map((i) => [i.key, i.tags])).toEqual([
+      ['Train:a.jpg', ['x', 'y']],
+      ['Test:a.jpg', []],
+    ])
+    expect(report.warnings).toContainEqual(
+      expect.objectContaining({ message: 'image Train:a.jpg appears twice; regions merged' }),
+    )
+    expect(() => importCvat(twice('width="6" height="8"'))).toThrow(
+      new FormatError(
+        'annotations.xml',
+        'annotations/image[2]',
+        'image Train:a.jpg appears twice with sizes 8x6 and 6x8',
+      ),
+    )
+  })
+
   it('reads video tracks as one item per frame, skipping frames where the track is outside', () => {
     const { dataset } = importCvat(
       one(`<annotations><version>1.1</version>
@@ -102,6 +125,29 @@ describe('importCvat', () => {
     expect(tags).toEqual(['polygon', 'box', 'polyline', 'box', 'points', 'polygon'])
     const again = importCvat(exportCvat(dataset).files).dataset
     expect(again.items[0]!.regions.map((r) => r.kind)).toEqual(order)
+  })
+
+  it('decodes numeric character references in labels and attribute values, and writes them back', () => {
+    const { dataset } = importCvat(
+      one(`<annotations><version>1.1</version>
+        <image id="0" name="caf&#xE9;.jpg" width="10" height="10">
+          <box label="salt &amp; pepper &#233;" xtl="1" ytl="1" xbr="5" ybr="5">
+            <attribute name="note">&lt;b&gt; &amp;#233; &#x1F600;</attribute>
+          </box>
+        </image></annotations>`),
+    )
+    const item = dataset.items[0]!
+    expect(item.path).toBe('caf\u00e9.jpg')
+    expect(item.regions[0]).toMatchObject({
+      label: 'salt & pepper \u00e9',
+      attributes: { note: '<b> &#233; \u{1F600}' },
+    })
+    const back = importCvat(exportCvat(dataset).files).dataset.items[0]!
+    expect(back.path).toBe(item.path)
+    expect(back.regions[0]).toMatchObject({
+      label: item.regions[0]!.label,
+      attributes: { note: '<b> &#233; \u{1F600}' },
+    })
   })
 
   it('refuses a malformed point list, naming the shape', () => {

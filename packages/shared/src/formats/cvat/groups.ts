@@ -13,9 +13,13 @@ type PolygonRegion = Extract<InterchangeRegion, { kind: 'polygon' }>
  * place in the list. Polygons that differ in any of those, and every other shape of the group,
  * stay regions of their own. The joined polygon keeps `group` when other shapes are still in
  * the group (a box of the same object, say); when it was the group's only member the group
- * said no more than the parts do, and is dropped.
+ * said no more than the parts do, and is dropped. `joined` counts the polygons that became
+ * parts of multi-part ones, for the report: the file's shapes are more than the regions.
  */
-export function joinGroupedPolygons(regions: InterchangeRegion[]): InterchangeRegion[] {
+export function joinGroupedPolygons(regions: InterchangeRegion[]): {
+  regions: InterchangeRegion[]
+  joined: number
+} {
   const members = new Map<string, number>()
   for (const region of regions) {
     if (region.group == null) continue
@@ -47,9 +51,11 @@ export function joinGroupedPolygons(regions: InterchangeRegion[]): InterchangeRe
     out.push(copy)
   }
 
+  let joinedCount = 0
   for (const { region, parts, count } of joined.values()) {
     if (parts.length > 0) region.geometry.parts = parts
+    if (count > 1) joinedCount += count
     if (count > 1 && members.get(String(region.group)) === count) delete region.group
   }
-  return out
+  return { regions: out, joined: joinedCount }
 }

@@ -44,12 +44,14 @@ type LabelSpec = { types: AttributeTypes; keypoints: KeypointNames }
  * Reads CVAT for images XML 1.1: `<image>` elements with boxes (rotated when `rotation` is
  * set), polygons, polylines, points, masks and tags, their `<attribute>` values typed by the
  * label spec in `<meta>`, `occluded`, `z_order`, `group_id`. Items are keyed by the image's
- * `subset` and full `name`, so the same file name in two subsets is two items.
+ * `subset` and full `name`, so the same file name in two subsets is two items; an image named
+ * twice in one subset is one item (regions merged, with a warning) unless its two sizes differ,
+ * which is refused.
  *
  * Ellipses become 64-point polygons (reported; the ellipse is kept in `extra.cvatEllipse` so an
  * unedited one exports as an ellipse again). Skeletons become keypoints in the order of the
  * label's sublabels, which become the label's keypoint names. Polygons one group ties into an
- * object become one multi-part polygon (see {@link joinGroupedPolygons}).
+ * object become one multi-part polygon (see {@link joinGroupedPolygons}), counted in the report.
  */
 export function importCvat(
   input: FileSet,
@@ -84,14 +86,25 @@ export function importCvat(
       const path = normalizePath(name)
       const subset = attr(image, 'subset') ?? ''
       const key = itemKey(subset, path)
+      const width = Number(attr(image, 'width'))
+      const height = Number(attr(image, 'height'))
+      const sized = width > 0 && height > 0
       let item = items.get(key)
       if (item) {
+        // Two sizes are two images that happen to share a name: merging would misplace regions.
+        const first = item.width && item.height ? `${item.width}x${item.height}` : undefined
+        const size = `${width}x${height}`
+        if (sized && first && first !== size) {
+          throw new FormatError(
+            file,
+            where,
+            `image ${key} appears twice with sizes ${first} and ${size}`,
+          )
+        }
         report.warn({ code: 'other', message: `image ${key} appears twice; regions merged`, file })
       } else {
         item = { key, subset, path, regions: [], tags: [] }
-        const width = Number(attr(image, 'width'))
-        const height = Number(attr(image, 'height'))
-        if (width > 0 && height > 0) Object.assign(item, { width, height })
+        if (sized) Object.assign(item, { width, height })
         items.set(key, item)
       }
       readShapes(file, where, image, item, spec, report)
@@ -99,7 +112,12 @@ export function importCvat(
   }
 
   for (const item of items.values()) {
-    item.regions = joinGroupedPolygons(item.regions)
+    const { regions, joined } = joinGroupedPolygons(item.regions)
+    item.regions = regions
+    if (joined > 0) {
+      const message = 'polygons sharing a group_id joined into one multi-part polygon'
+      report.count('other', message, undefined, joined)
+    }
     padSkeletons(item, spec.keypoints)
   }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { polygonArea } from '../../geometry/index.ts'
 import { decodeText } from '../common/json.ts'
-import type { FileSet, InterchangeDataset, InterchangeRegion } from '../model.ts'
+import type { FileSet, InterchangeDataset, InterchangeRegion, ReportEntry } from '../model.ts'
 import { exportCvat, importCvat } from './index.ts'
 
 const enc = (text: string) => new TextEncoder().encode(text)
@@ -80,6 +80,31 @@ describe('CVAT multi-part polygons', () => {
       ['car', 5],
     ])
     expect(regions.every((r) => r.kind === 'polygon' && !r.geometry.parts)).toBe(true)
+  })
+
+  it('counts in the report the polygons joined into multi-part ones, and only those', () => {
+    const shapes = `
+      <polygon label="car" group_id="4" points="0,0;10,0;5,8"/>
+      <polygon label="car" group_id="4" points="20,0;30,0;25,8"/>
+      <polygon label="car" group_id="5" points="0,0;10,0;5,8"/>
+      <polygon label="car" group_id="5" points="20,0;30,0;25,8"/>
+      <polygon label="car" group_id="5" points="40,0;50,0;45,8"/>
+      <polygon label="car" group_id="6" points="0,0;10,0;5,8"/>
+      <box label="car" group_id="6" xtl="0" ytl="0" xbr="10" ybr="8"/>
+      <polygon label="road" group_id="7" points="0,0;10,0;5,8"/>
+      <polygon label="car" group_id="7" points="20,0;30,0;25,8"/>`
+    const { dataset, report } = importCvat(image(shapes))
+    const joins = (warnings: ReportEntry[]) => warnings.filter((w) => w.code === 'other')
+    expect(dataset.items[0]!.regions).toHaveLength(6)
+    expect(joins(report.warnings)).toEqual([
+      {
+        code: 'other',
+        message: 'polygons sharing a group_id joined into one multi-part polygon',
+        count: 5,
+      },
+    ])
+    const apart = importCvat(image(shapes.replace(/group_id="[45]"/g, '')))
+    expect(joins(apart.report.warnings)).toEqual([])
   })
 
   it('reports holes as lost', () => {

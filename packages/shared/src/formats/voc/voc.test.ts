@@ -150,6 +150,19 @@ describe('importVoc', () => {
     ])
   })
 
+  it('decodes numeric character references in names and attributes, and writes the text back', () => {
+    const name = 'salt &amp; pepper &#233; &#xE9; &lt;x&gt;'
+    const extra = '<note>caf&#xE9; &amp;#233;</note>'
+    const { dataset } = importVoc(fileSet({ 'a.xml': annotation(box(name, [1, 1, 2, 2], extra)) }))
+    const region = dataset.items[0]!.regions[0]!
+    expect(region.label).toBe('salt & pepper \u00e9 \u00e9 <x>')
+    expect(region.attributes.note).toBe('caf\u00e9 &#233;')
+    const written = dec([...exportVoc(dataset).files.values()][0])
+    expect(written).toContain('<name>salt &amp; pepper \u00e9 \u00e9 &lt;x&gt;</name>')
+    const back = importVoc(exportVoc(dataset).files).dataset.items[0]!.regions[0]!
+    expect([back.label, back.attributes.note]).toEqual([region.label, region.attributes.note])
+  })
+
   it('refuses a box whose corners are not numbers, naming the field', () => {
     const files = fileSet({
       'a.xml': annotation(box('cat', [1, 1, 2, 2]).replace('<xmax>2', '<xmax>two')),

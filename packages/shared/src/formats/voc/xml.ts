@@ -7,24 +7,75 @@ export type XmlNode = Record<string, unknown>
 /**
  * Parses XML into plain objects, leaving every value a string so that `<depth/>`, `0.0597` and
  * `Unspecified` all survive as written. Tags listed in `arrays` are always arrays. Malformed XML
- * is a FormatError with the line and column.
+ * is a FormatError with the line and column; so is anything the parser refuses after the
+ * validator let it pass (a DOCTYPE declaring an external entity, which is never read).
  */
 export function parseXml(file: string, text: string, arrays: readonly string[]): XmlNode {
   const valid = XMLValidator.validate(text)
-  if (valid !== true) {
-    throw new FormatError(file, `line ${valid.err.line}:${valid.err.col}`, valid.err.msg)
-  }
+  if (valid !== true) throw invalidXml(file, text, valid.err)
   const parser = new XMLParser({
     ignoreAttributes: false,
     attributeNamePrefix: '@_',
     parseTagValue: false,
     parseAttributeValue: false,
     trimValues: true,
+    // Numeric character references (`&#233;`, `&#xE9;`) are decoded only with this option; it
+    // also reads HTML's named entities (`&nbsp;`), which XML leaves undefined and the validator
+    // lets through. Its replacement, `entityDecoder`, needs a package of its own.
+    htmlEntities: true,
     isArray: (name) => arrays.includes(name),
     // Each element remembers where it starts, for the order of children of different tags.
     captureMetaData: true,
   })
-  return parser.parse(text) as XmlNode
+  try {
+    return parser.parse(text) as XmlNode
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    throw new FormatError(file, placeOfParserError(text, message), `cannot be read: ${message}`)
+  }
+}
+
+type ValidationError = { msg: string; line: number; col?: number }
+
+/**
+ * The validator's error as a FormatError. Tags still open when the text runs out (a file cut
+ * short) are placed where the text ends, not where the validator puts them (line 1:1 for
+ * several), and listed outermost first.
+ */
+function invalidXml(file: string, text: string, err: ValidationError): FormatError {
+  const several = /^Invalid '(\[.*\])' found\.$/s.exec(err.msg)
+  const one = /^Unclosed tag '(.*)'\.$/s.exec(err.msg)
+  if (several || one) {
+    const end = placeOf(text, text.trimEnd().length)
+    const tags = several
+      ? (JSON.parse(several[1]!) as string[]).join(', ')
+      : `${one![1]!} (opened at line ${err.line}:${err.col})`
+    const count = several ? 'tags' : 'tag'
+    return new FormatError(file, end, `the text ends with ${count} unclosed: ${tags}`)
+  }
+  const where = err.col === undefined ? `line ${err.line}` : `line ${err.line}:${err.col}`
+  return new FormatError(file, where, err.msg)
+}
+
+/**
+ * Where a parser error lies. The parser names a position for a few faults only; what it refuses
+ * in a DOCTYPE (external or parameter entities, malformed declarations) and entities expanding
+ * past its limits come from the DOCTYPE, so that is the place given.
+ */
+function placeOfParserError(text: string, message: string): string | undefined {
+  const at = /at position (\d+)/.exec(message)
+  // The parser counts in the text with its line ends made `\n`.
+  if (at) return placeOf(text.replace(/\r\n?/g, '\n'), Number(at[1]))
+  const doctype = text.indexOf('<!DOCTYPE')
+  const fromDoctype = /DOCTYPE|entit|notation|element|attribute|SYSTEM|PUBLIC|identifier|quoted/i
+  if (doctype >= 0 && fromDoctype.test(message)) return `${placeOf(text, doctype)} (DOCTYPE)`
+  return undefined
+}
+
+/** `line L:C` (both from 1) of a character offset, as the validator writes places. */
+function placeOf(text: string, offset: number): string {
+  const before = text.slice(0, offset).split(/\r?\n/)
+  return `line ${before.length}:${before[before.length - 1]!.length + 1}`
 }
 
 const METADATA = XMLParser.getMetaDataSymbol() as unknown as symbol

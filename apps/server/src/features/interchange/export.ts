@@ -10,9 +10,9 @@ import type {
   ReportEntry,
 } from '@concord/shared/formats/index'
 import { zipFileSet } from '@concord/shared/formats/zip'
-import { and, count, eq } from 'drizzle-orm'
+import { and, count, eq, sql } from 'drizzle-orm'
 import type { AppContext } from '../../context.ts'
-import { regions as regionsTable } from '../../db/schema.ts'
+import { assets as assetsTable, documents, regions as regionsTable } from '../../db/schema.ts'
 import { AppError } from '../../lib/errors.ts'
 import { listAssetRows, type AssetRow } from '../assets/queries.ts'
 import { findProject } from '../projects/queries.ts'
@@ -194,10 +194,26 @@ async function countUncarriedKinds(ctx: AppContext, projectId: string): Promise<
     point: 'COCO instances cannot carry this kind; region left out',
     rbox: 'COCO has no rotated box; written as a 4-point polygon',
   }
-  return rows.flatMap((r) => {
+  const kinds = rows.flatMap((r): LossinessEntry[] => {
     const reason = reasons[r.kind]
     return reason ? [{ kind: r.kind as LossinessEntry['kind'], count: r.n, reason }] : []
   })
+  // Images with whole-image tags, counted as the written report counts them.
+  const [tagged] = await ctx.database.db
+    .select({ n: count() })
+    .from(documents)
+    .innerJoin(assetsTable, eq(assetsTable.id, documents.assetId))
+    .where(
+      and(
+        eq(assetsTable.projectId, projectId),
+        eq(documents.layer, 'consensus'),
+        sql`jsonb_array_length(${documents.tags}) > 0`,
+      ),
+    )
+  if (tagged && tagged.n > 0) {
+    kinds.push({ kind: 'tag', count: tagged.n, reason: 'COCO instances have no image-level tags' })
+  }
+  return kinds
 }
 
 async function addImages(

@@ -470,6 +470,16 @@ describe('whole-image tags', () => {
       )
     expect(tagsOf['0001.jpg']).toEqual(await original('0001.json'))
     expect(tagsOf['0002.jpg']).toEqual(await original('0002.json'))
+
+    // A streamed COCO export, which cannot carry them, says so before its body.
+    await t.ctx.documents.flush()
+    const coco = await t.request(`/api/projects/${projectId}/export?format=coco`, { cookie: lead })
+    const header = JSON.parse(coco.headers.get('x-concord-report') ?? '{}')
+    expect(header.lossiness).toContainEqual({
+      kind: 'tag',
+      count: 2,
+      reason: 'COCO instances have no image-level tags',
+    })
   })
 })
 

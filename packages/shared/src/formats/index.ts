@@ -166,7 +166,9 @@ export function exportDataset(
   options?: Record<string, unknown>,
 ): ReturnType<FormatEntry['export']> & Record<string, unknown> {
   const entry = FORMATS[name]
-  const fitted = fitForExport(dataset, entry.carries)
+  // A YOLO pose line carries an object's box with its keypoints: that group is not lost.
+  const pose = name === 'yolo' && options?.task === 'pose'
+  const fitted = fitForExport(dataset, pose ? { ...entry.carries, group: true } : entry.carries)
   const result = entry.export(fitted.dataset, options) as ReturnType<FormatEntry['export']> &
     Record<string, unknown>
   return { ...result, report: mergeReports(fitted.report, result.report) }

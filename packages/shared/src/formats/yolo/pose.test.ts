@@ -1,6 +1,7 @@
 import { parse as parseYaml } from 'yaml'
 import { describe, expect, it } from 'vitest'
 import { FormatError, type InterchangeDataset, type InterchangeRegion } from '../model.ts'
+import { exportDataset } from '../index.ts'
 import { exportYolo, importYolo } from './index.ts'
 
 const enc = (text: string) => new TextEncoder().encode(text)
@@ -163,6 +164,8 @@ describe('YOLO pose import', () => {
     const { files, report } = exportYolo(dataset, { task: 'pose' })
     expect(dec(files.get('labels/train/x.txt'))).toBe(line)
     expect(report.lossiness).toEqual([])
+    // Through the shared rules too: the group of box and keypoints is carried, not reported.
+    expect(exportDataset('yolo', dataset, { task: 'pose' }).report.lossiness).toEqual([])
     // A box that only bounds the points is the keypoints' own: no box region.
     const tight = read(
       'kpt_shape: [2, 3]\nnames: [p]\n',

@@ -156,6 +156,10 @@ function boxesByGroup(regions: InterchangeRegion[]): Map<string | undefined, num
 function instanceOf(region: InterchangeRegion, item: InterchangeItem, report: ReportBuilder) {
   if (region.kind === 'mask') return fittingMask(region.geometry, item, report)
   if (region.kind !== 'polygon' || !item.width || !item.height) return undefined
+  report.lossy(
+    'polygon',
+    'drawn into the segmentation PNGs as pixels too: imported back as its box and a mask',
+  )
   return rasterizePolygon(region.geometry, item.width, item.height)
 }
 

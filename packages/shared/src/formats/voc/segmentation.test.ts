@@ -181,7 +181,15 @@ function dataset(): InterchangeDataset {
 describe('VOC segmentation export', () => {
   it('writes a palette PNG indexing each object, which imports back to the same masks', () => {
     const source = dataset()
-    const { files } = exportVoc(source, { segmentation: 'true' })
+    const { files, report } = exportVoc(source, { segmentation: 'true' })
+    // The polygon comes back as a box and a mask: the report says so.
+    expect(report.lossiness).toContainEqual(
+      expect.objectContaining({
+        kind: 'polygon',
+        count: 1,
+        reason: expect.stringMatching(/box and a mask/),
+      }),
+    )
     const png = decode(files.get('SegmentationObject/x.png')!)
     expect(png.palette?.slice(0, 4)).toEqual(vocColormap().slice(0, 4))
     expect(new TextDecoder().decode(files.get('Annotations/x.xml')!)).toContain(

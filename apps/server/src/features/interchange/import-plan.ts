@@ -16,7 +16,7 @@ import { fitRegionToImage } from '@concord/shared/formats/fit'
 import { orientRegion } from '@concord/shared/formats/orient'
 import { isOrientation, swapsSides, type Orientation } from '@concord/shared/geometry/index'
 import sharp from 'sharp'
-import { isImagePath, normalizePath } from '@concord/shared/formats/paths'
+import { baseName, isImagePath, normalizePath } from '@concord/shared/formats/paths'
 import { AppError, type ErrorDetails } from '../../lib/errors.ts'
 import { listAssetRows, type AssetRow } from '../assets/queries.ts'
 import { listLabels } from '../projects/queries.ts'
@@ -209,7 +209,19 @@ export async function planImport(
     )
   }
   const turned = await storedFrameOrientations(ctx, items, assetOf, newImages)
-  const slots = matchItems(result.dataset, assetOf, turned, control, warnings)
+  // For saying why an item matched nothing: the images that share its base name.
+  const byBaseName = new Map<string, Map<string, string>>()
+  // Each image under its own file name first, then the names it is also found by.
+  for (const asset of [...existing, ...newImages.map(pendingAsset), ...matchable()]) {
+    const key = baseName(normalizePath(asset.fileName)).toLowerCase()
+    const same = byBaseName.get(key) ?? new Map<string, string>()
+    if (!same.has(asset.id)) same.set(asset.id, asset.fileName)
+    byBaseName.set(key, same)
+  }
+  const namesakes = (path: string) => [
+    ...(byBaseName.get(baseName(normalizePath(path)).toLowerCase())?.values() ?? []),
+  ]
+  const slots = matchItems(result.dataset, assetOf, turned, namesakes, control, warnings)
   checkRegions(slots)
   return {
     layer: options.layer,
@@ -265,6 +277,7 @@ function matchItems(
   dataset: InterchangeDataset,
   assetOf: (item: InterchangeItem) => MatchableAsset | undefined,
   turned: Map<string, Orientation>,
+  namesakes: (path: string) => string[],
   control: RunControl,
   warnings: ReportEntry[],
 ): AssetSlot[] {
@@ -292,11 +305,12 @@ function matchItems(
     }
     if (asset) claimedBy.set(asset.id, item.key)
     if (!asset) {
-      warnings.push({
-        code: 'unmatched-image',
-        message: `no image ${item.path} in the project; its ${item.regions.length} regions were skipped`,
-        file: item.path,
-      })
+      const same = namesakes(item.path)
+      const message =
+        same.length > 1
+          ? `${item.path} could be any of ${same.length} images of that name (${same.slice(0, 3).join(', ')}${same.length > 3 ? ', ...' : ''}) and its folders tell none apart; its ${item.regions.length} regions were skipped`
+          : `no image ${item.path} in the project; its ${item.regions.length} regions were skipped`
+      warnings.push({ code: 'unmatched-image', message, file: item.path })
       return
     }
     const orientation = turned.get(asset.id)

@@ -203,6 +203,29 @@ describe('an imported dataset keeps its layout on the way out', () => {
     }
   })
 
+  it('says an image name several images share is why an annotation matched none', async () => {
+    const projectId = await newProject('Namesakes')
+    await importZip(projectId, 'yolo', yoloZip())
+    const coco = {
+      images: [{ id: 1, file_name: '1.jpg', width: 100, height: 50 }],
+      categories: [{ id: 1, name: 'cat' }],
+      annotations: [{ id: 1, image_id: 1, category_id: 1, bbox: [1, 1, 5, 5] }],
+    }
+    const body = await importZip(
+      projectId,
+      'coco',
+      new Map([['annotations.json', enc(JSON.stringify(coco))]]),
+    )
+    expect(body.warnings).toContainEqual(
+      expect.objectContaining({
+        code: 'unmatched-image',
+        message: expect.stringMatching(
+          /1\.jpg could be any of 2 images of that name \(images\/train\/1\.jpg, images\/val\/1\.jpg\)/,
+        ),
+      }),
+    )
+  })
+
   it('matches the images of an export imported back to the assets they came from', async () => {
     const projectId = await newProject('Export back in')
     const other = new Uint8Array(

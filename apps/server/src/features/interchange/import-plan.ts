@@ -1,3 +1,4 @@
+import { setImmediate as yieldToLoop } from 'node:timers/promises'
 import { createHash } from 'node:crypto'
 import { parseGeometry, type Layer, type MaskGeometry } from '@concord/shared'
 import {
@@ -141,7 +142,11 @@ export async function planImport(
   checkCancelled(control)
   control.progress('parse', carried.length, carried.length + 1)
   // A FormatError (malformed input) becomes a 400 naming file and place in `toAppError`.
+  await yieldToLoop()
   const result = entry.import(input, formatOptions)
+  // Reading, matching and checking are synchronous: between them, other requests and live
+  // edits get their turn (PGlite answers within the same turn, so awaits alone do not give one).
+  await yieldToLoop()
   warnings.push(...result.report.warnings)
   // Images the format read as annotations (VOC's segmentation PNGs) are not photos to add.
   if (result.notImages && result.notImages.length > 0) {
@@ -222,7 +227,9 @@ export async function planImport(
     ...(byBaseName.get(baseName(normalizePath(path)).toLowerCase())?.values() ?? []),
   ]
   const slots = matchItems(result.dataset, assetOf, turned, namesakes, control, warnings)
+  await yieldToLoop()
   checkRegions(slots)
+  await yieldToLoop()
   return {
     layer: options.layer,
     // When the file's images are none of the project's, nothing is imported, labels neither.

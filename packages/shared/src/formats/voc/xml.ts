@@ -95,19 +95,21 @@ export function positionOf(node: XmlNode): number {
  */
 export const IN_ORDER = '#inOrder'
 
+/** How every XML file is written: attributes as `@_name`, indented, empty elements closed. */
+const BUILDER_OPTIONS = {
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  format: true,
+  indentBy: '  ',
+  suppressEmptyNode: true,
+} as const
+
 /**
  * Like {@link buildXml}, but the children listed under {@link IN_ORDER} are written in their
  * order, tags interleaved (CVAT's shapes), where plain objects would group them by tag.
  */
 export function buildOrderedXml(root: XmlNode): string {
-  const builder = new XMLBuilder({
-    ignoreAttributes: false,
-    attributeNamePrefix: '@_',
-    format: true,
-    indentBy: '  ',
-    suppressEmptyNode: true,
-    preserveOrder: true,
-  })
+  const builder = new XMLBuilder({ ...BUILDER_OPTIONS, preserveOrder: true })
   const body = (builder.build(orderedChildren(root)) as string).trim()
   return `<?xml version="1.0" encoding="utf-8"?>\n${body}\n`
 }
@@ -141,13 +143,7 @@ function orderedElement(tag: string, value: unknown): OrderedElement {
 
 /** Serialises plain objects (same shape as {@link parseXml} returns) as indented XML. */
 export function buildXml(root: XmlNode): string {
-  const builder = new XMLBuilder({
-    ignoreAttributes: false,
-    attributeNamePrefix: '@_',
-    format: true,
-    indentBy: '  ',
-    suppressEmptyNode: true,
-  })
+  const builder = new XMLBuilder(BUILDER_OPTIONS)
   return `<?xml version="1.0" encoding="utf-8"?>\n${builder.build(root) as string}`
 }
 

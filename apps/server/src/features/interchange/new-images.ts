@@ -117,3 +117,19 @@ async function probeSize(bytes: Uint8Array): Promise<{ width: number; height: nu
     throw error
   }
 }
+
+const PENDING = 'pending:'
+
+/** An image the import adds, as matching sees it until it is stored. */
+export function pendingAsset(image: NewImage): MatchableAsset {
+  return { id: `${PENDING}${image.fileName}`, fileName: image.fileName, ...sizeOfImage(image) }
+}
+
+function sizeOfImage(image: NewImage) {
+  return { width: image.width, height: image.height }
+}
+
+/** Whether a matched asset is an image the import adds. */
+export function isPending(asset: MatchableAsset): boolean {
+  return asset.id.startsWith(PENDING)
+}

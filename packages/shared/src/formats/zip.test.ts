@@ -59,6 +59,21 @@ describe('unzipToFileSet', () => {
     expect(error.message).toContain('unpacked size')
   })
 
+  it('reads UTF-8 names written without the UTF-8 flag (macOS Finder) as UTF-8', () => {
+    // An ASCII name of the same byte length, then its bytes swapped for UTF-8 ones: the flag
+    // stays unset, as the Finder leaves it.
+    const wanted = new TextEncoder().encode('café/ščřž.jpg')
+    const placeholder = 'x'.repeat(wanted.length)
+    const zip = zipOf({ [placeholder]: 'bytes', 'Ã©.txt': 'latin' })
+    const ascii = new TextEncoder().encode(placeholder)
+    for (let i = 0; i + ascii.length <= zip.length; i++) {
+      if (ascii.every((b, k) => zip[i + k] === b)) zip.set(wanted, i)
+    }
+    const files = unzipToFileSet(zip)
+    expect([...files.keys()].sort()).toEqual(['café/ščřž.jpg', 'Ã©.txt'])
+    expect(new TextDecoder().decode(files.get('café/ščřž.jpg'))).toBe('bytes')
+  })
+
   it('refuses bytes that are not a zip with a FormatError', () => {
     expect(refusal(strToU8('not a zip at all, just text')).message).toContain('not a readable zip')
   })

@@ -58,12 +58,16 @@ export function unzipToFileSet(data: Uint8Array, options: UnzipOptions = {}): Fi
   let total = 0
   let entries = 0
 
+  const unflagged = unflaggedNames(data)
   let unpacked: Record<string, Uint8Array>
   try {
     unpacked = unzipSync(data, {
       filter: (file) => {
         if (file.name.endsWith('/') || file.name.endsWith('\\')) return false
-        const path = safeEntryPath(archive, file.name)
+        const path = safeEntryPath(
+          archive,
+          unflagged.has(file.name) ? utf8Unflagged(file.name) : file.name,
+        )
         if (isArchiverNoise(path)) return false
         const other = names.get(path)
         if (other !== undefined) {
@@ -92,6 +96,64 @@ export function unzipToFileSet(data: Uint8Array, options: UnzipOptions = {}): Fi
     if (bytes) files.set(path, bytes)
   }
   return files
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
+
+/**
+ * The names (as Latin-1, the way fflate reads them) of the central directory's entries whose
+ * UTF-8 flag is unset. A damaged directory gives what it can; fflate then says what is wrong.
+ */
+function unflaggedNames(data: Uint8Array): Set<string> {
+  const names = new Set<string>()
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength)
+  // The end-of-directory record sits in the last 22 bytes plus a comment of up to 64 KiB.
+  let end = -1
+  for (let i = data.length - 22; i >= Math.max(0, data.length - 22 - 0xffff); i--) {
+    if (view.getUint32(i, true) === 0x06054b50) {
+      end = i
+      break
+    }
+  }
+  if (end < 0) return names
+  let at = view.getUint32(end + 16, true)
+  const count = view.getUint16(end + 10, true)
+  for (let n = 0; n < count && at + 46 <= data.length; n++) {
+    if (view.getUint32(at, true) !== 0x02014b50) break
+    const flags = view.getUint16(at + 8, true)
+    const nameLength = view.getUint16(at + 28, true)
+    const skip = nameLength + view.getUint16(at + 30, true) + view.getUint16(at + 32, true)
+    if (!(flags & 0x800)) {
+      let name = ''
+      for (const byte of data.subarray(at + 46, at + 46 + nameLength))
+        name += String.fromCharCode(byte)
+      names.add(name)
+    }
+    at += 46 + skip
+  }
+  return names
+}
+
+/**
+ * An entry name as its archiver meant it. Names without the zip's UTF-8 flag are read as
+ * Latin-1, but macOS's Finder and many other archivers write UTF-8 without setting the flag
+ * (`café.jpg` would read as `cafÃ©.jpg` and match no annotation): a name whose bytes are valid
+ * UTF-8 with some multi-byte character is read as UTF-8. Other legacy code pages (a Chinese
+ * Windows zip's GBK) cannot be told apart from Latin-1 and stay as they are.
+ */
+function utf8Unflagged(name: string): string {
+  let high = false
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i)
+    if (c > 0xff) return name
+    if (c >= 0x80) high = true
+  }
+  if (!high) return name
+  try {
+    return strictUtf8.decode(Uint8Array.from(name, (ch) => ch.charCodeAt(0)))
+  } catch {
+    return name
+  }
 }
 
 /** Already-compressed formats gain nothing from deflate; storing them saves time. */

@@ -302,8 +302,18 @@ function readCategories(
     if (repeated) {
       report.count('other', 'two categories share a name; they were joined into one label', file)
     }
-    // Files of one dataset (train, val, keypoints) repeat its categories: one label each.
-    if (labelNames.has(category.name)) return
+    // Files of one dataset (train, val, keypoints) repeat its categories: one label each, with
+    // the keypoint names and skeleton of whichever file has them (`person_keypoints_*.json`
+    // beside an `instances_*.json` whose person has none).
+    if (labelNames.has(category.name)) {
+      const label = labels.find((l) => l.name === category.name)
+      if (label && !label.keypoints?.length && category.keypoints?.length) {
+        label.keypoints = [...category.keypoints]
+        if (category.skeleton)
+          label.skeleton = category.skeleton.map(([a, b]) => [a, b] as [number, number])
+      }
+      return
+    }
     labelNames.add(category.name)
     labels.push({
       name: category.name,

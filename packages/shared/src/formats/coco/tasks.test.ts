@@ -165,6 +165,26 @@ describe('COCO annotations repeated by the files of several tasks', () => {
     })
   })
 
+  it("gives the label the keypoint names and skeleton of person_keypoints when instances' person has none", () => {
+    const { keypoints: _k, skeleton: _s, ...plain } = person
+    const files: FileSet = new Map([
+      [
+        'annotations/instances_val2017.json',
+        encodeJson({ images: [image], categories: [plain], annotations: [outline] }),
+      ],
+      [
+        'annotations/person_keypoints_val2017.json',
+        encodeJson({ images: [image], categories: [person], annotations: [withKeypoints] }),
+      ],
+    ])
+    const { dataset } = importCoco(files)
+    expect(dataset.labels).toEqual([
+      { name: 'person', keypoints: ['nose', 'eye'], skeleton: [[1, 2]] },
+    ])
+    const out = JSON.parse(decodeText([...exportCoco(dataset).files.values()][0]!))
+    expect(out.categories[0]).toMatchObject({ keypoints: ['nose', 'eye'], skeleton: [[1, 2]] })
+  })
+
   it('joins a keypoints copy that gives only the box of the outline it repeats', () => {
     const { segmentation: _, ...boxOnly } = withKeypoints
     const { dataset } = importCoco(cocoFolder([outline], [boxOnly]))

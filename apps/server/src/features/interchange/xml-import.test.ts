@@ -76,7 +76,7 @@ describe('XML imports refuse what they cannot read safely', () => {
         file: 'annotations.xml',
         where: 'line 1:1 (DOCTYPE)',
       })
-      expect(body.error.message).toMatch(/External entities are not supported/)
+      expect(body.error.message).toMatch(/declares entities, which are not read/)
     },
   )
 })

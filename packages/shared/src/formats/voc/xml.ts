@@ -7,12 +7,23 @@ export type XmlNode = Record<string, unknown>
 /**
  * Parses XML into plain objects, leaving every value a string so that `<depth/>`, `0.0597` and
  * `Unspecified` all survive as written. Tags listed in `arrays` are always arrays. Malformed XML
- * is a FormatError with the line and column; so is anything the parser refuses after the
- * validator let it pass (a DOCTYPE declaring an external entity, which is never read).
+ * is a FormatError with the line and column; so is a DOCTYPE declaring entities, and anything
+ * the parser refuses after the validator let it pass.
  */
 export function parseXml(file: string, text: string, arrays: readonly string[]): XmlNode {
   const valid = XMLValidator.validate(text)
   if (valid !== true) throw invalidXml(file, text, valid.err)
+  // Entities a DOCTYPE declares are refused whole: the parser would expand some, leave others
+  // (nested, undefined) as literal `&name;` text that becomes label names, and VOC and CVAT
+  // files declare none.
+  const doctype = text.indexOf('<!DOCTYPE')
+  if (doctype >= 0 && text.includes('<!ENTITY', doctype)) {
+    throw new FormatError(
+      file,
+      `${placeOf(text, doctype)} (DOCTYPE)`,
+      'declares entities, which are not read (VOC and CVAT files have none); expand them and import again',
+    )
+  }
   const parser = new XMLParser({
     ignoreAttributes: false,
     attributeNamePrefix: '@_',

@@ -9,6 +9,7 @@ import type {
   LossinessEntry,
   ReportEntry,
 } from '@concord/shared/formats/index'
+import { extName } from '@concord/shared/formats/paths'
 import { zipFileSet } from '@concord/shared/formats/zip'
 import { and, count, eq, sql } from 'drizzle-orm'
 import type { AppContext } from '../../context.ts'
@@ -238,8 +239,14 @@ async function addImages(
     if (!bytes) throw new AppError('internal', `The bytes of ${asset.fileName} are missing`)
     // Formats with an image layout of their own (YOLO's images/<split>/) say where each goes;
     // elsewhere an image sits in its subset's folder, as COCO's train2017/ does.
-    const target =
+    const named =
       placed?.get(item.key) ?? (item.subset ? `${item.subset}/${item.path}` : item.path)
+    // An item named without an extension (a CVAT video frame, `frame_000010`) keeps its image's,
+    // so that the file is seen as an image and found again by its name without one.
+    const target =
+      extName(named) === '' && extName(asset.fileName) !== ''
+        ? `${named}${extName(asset.fileName)}`
+        : named
     if (files.has(target)) continue
     files.set(target, bytes)
     sources[target] = asset.fileName

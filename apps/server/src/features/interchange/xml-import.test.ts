@@ -101,6 +101,22 @@ describe('CVAT for video', () => {
     expect(body.warnings.filter((w: { code: string }) => w.code === 'unmatched-image')).toEqual([])
     const assets = await assetsOf(projectId)
     expect(assets.map((a) => [path.basename(a.fileName), a.regionCount]).sort()).toEqual(expected)
+    expect(body.warnings).toContainEqual(
+      expect.objectContaining({ message: expect.stringMatching(/tracks read as shapes/) }),
+    )
+
+    // Its export with images goes back in whole: frames keep their extension in the zip.
+    const exported = await t.request(`/api/projects/${projectId}/export?format=cvat&images=true`, {
+      cookie: lead,
+    })
+    const zip = new Uint8Array(await exported.arrayBuffer())
+    const again = await newProject('CVAT video again')
+    const back = await importBody(again, 'format=cvat', zip, 'application/zip')
+    const backBody = await back.json()
+    expect(back.status, JSON.stringify(backBody)).toBe(200)
+    expect(backBody.imported).toMatchObject({ regions: 3, assets: 4 })
+    const copies = await assetsOf(again)
+    expect(copies.map((a) => [path.basename(a.fileName), a.regionCount]).sort()).toEqual(expected)
   })
 
   it('puts them on frames uploaded before the annotations', async () => {

@@ -166,7 +166,16 @@ function readTracks(
   const size = task && childOf(task, 'original_size')
   const width = Number(textOf(size?.width))
   const height = Number(textOf(size?.height))
-  childrenOf(root, 'track').forEach((track, t) => {
+  const tracks = childrenOf(root, 'track')
+  if (tracks.length > 0) {
+    report.count(
+      'other',
+      'video tracks read as shapes on each frame where they are not outside; keyframes and interpolation are not kept (the track id is the attribute track_id)',
+      file,
+      tracks.length,
+    )
+  }
+  tracks.forEach((track, t) => {
     const label = attr(track, 'label') ?? ''
     const frames = new Map<string, XmlNode>()
     for (const kind of ['box', 'polygon', 'polyline', 'points', 'mask', 'ellipse', 'skeleton']) {

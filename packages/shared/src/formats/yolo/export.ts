@@ -1,5 +1,7 @@
 import { stringify as stringifyYaml } from 'yaml'
 import type { BboxGeometry } from '../../domain/region.ts'
+import { boundsOfPoints, outerRings, rleBbox } from '../../geometry/index.ts'
+import { declaredBox } from '../common/declared-box.ts'
 import { encodeText } from '../common/json.ts'
 import { ReportBuilder } from '../common/report.ts'
 import type {
@@ -275,23 +277,34 @@ function itemLines(
 
 /**
  * For a pose export, the box of each keypoints region: a box of the same label and group (a
- * person's box, as COCO and YOLO pose both carry it). Each box serves one keypoints region.
+ * person's box, as COCO and YOLO pose both carry it), else the box of the object's outline
+ * (the one its COCO file declared, else the outline's bounds). Each box serves one keypoints
+ * region and is then written on its line, not on its own.
  */
 function boxesOfKeypoints(regions: InterchangeRegion[]) {
   const boxes = new Map<InterchangeRegion, BboxGeometry>()
   const consumed = new Set<InterchangeRegion>()
   for (const region of regions) {
-    if (region.kind !== 'keypoints' || region.group === undefined) continue
-    const box = regions.find(
+    if (region.kind !== 'keypoints' || region.group == null) continue
+    const object = regions.filter(
       (other) =>
-        other.kind === 'bbox' &&
+        other !== region &&
         other.group === region.group &&
         other.label === region.label &&
         !consumed.has(other),
     )
-    if (box?.kind !== 'bbox') continue
-    boxes.set(region, box.geometry)
-    consumed.add(box)
+    const box = object.find((other) => other.kind === 'bbox')
+    if (box?.kind === 'bbox') {
+      boxes.set(region, box.geometry)
+      consumed.add(box)
+      continue
+    }
+    const outline = object.find((other) => other.kind === 'polygon' || other.kind === 'mask')
+    if (outline?.kind === 'polygon') {
+      boxes.set(region, declaredBox(outline, boundsOfPoints(outerRings(outline.geometry).flat())))
+    } else if (outline?.kind === 'mask') {
+      boxes.set(region, declaredBox(outline, rleBbox(outline.geometry)))
+    }
   }
   return { boxes, consumed }
 }

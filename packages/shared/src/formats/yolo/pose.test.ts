@@ -166,6 +166,31 @@ describe('YOLO pose import', () => {
     expect(report.lossiness).toEqual([])
     // Through the shared rules too: the group of box and keypoints is carried, not reported.
     expect(exportDataset('yolo', dataset, { task: 'pose' }).report.lossiness).toEqual([])
+    // A COCO person with an outline and no box region: its line's box is the outline's.
+    const outlined: InterchangeDataset = oneImage(
+      [
+        {
+          kind: 'polygon',
+          label: 'person',
+          attributes: {},
+          group: 7,
+          geometry: {
+            points: [
+              [20, 10],
+              [70, 10],
+              [70, 70],
+            ],
+          },
+          extra: { cocoBbox: [20, 10, 50, 60] },
+        },
+        { ...person([{ x: 40, y: 20, v: 2 }]), group: 7 },
+      ],
+      [{ name: 'person' }],
+    )
+    const posed = exportYolo(outlined, { task: 'pose' })
+    expect(dec(posed.files.get('labels/train/x.txt'))).toBe(
+      '0 0.225000 0.400000 0.250000 0.600000 0.200000 0.200000 2\n',
+    )
     // A box that only bounds the points is the keypoints' own: no box region.
     const tight = read(
       'kpt_shape: [2, 3]\nnames: [p]\n',

@@ -123,7 +123,8 @@ export const FORMATS: Record<FormatName, FormatEntry> = {
     export: exportVoc,
     multiFile: true,
     mediaType: 'application/zip',
-    carries: { ...NEITHER, labels: false },
+    // Groups are the exporter's to judge: it keeps a box with its mask as one object.
+    carries: { ...NEITHER, group: true, labels: false },
   },
   cvat: {
     import: importCvat,

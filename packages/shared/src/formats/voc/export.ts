@@ -83,6 +83,7 @@ export function exportVoc(
     const objects: XmlNode[] = []
     const instances: (Rle | undefined)[] = []
     const boxOf = boxesByGroup(item.regions)
+    reportLostGroups(item.regions, boxOf, report)
     for (const region of item.regions) {
       const owner = region.kind === 'mask' ? boxOf.get(groupKey(region)) : undefined
       if (region.kind === 'mask' && owner !== undefined) {
@@ -90,7 +91,7 @@ export function exportVoc(
         else report.lossy('mask', 'object masks need segmentation; left out')
         continue
       }
-      const bounds = regionBounds(region, report)
+      const bounds = regionBounds(region, report, segmentation)
       if (!bounds) continue
       const { box, clipped } =
         item.width && item.height
@@ -132,6 +133,27 @@ function groupKey(region: InterchangeRegion): string | undefined {
   return region.group == null ? undefined : `${String(region.group)}\u0000${region.label}`
 }
 
+/**
+ * VOC keeps one kind of group: a box and the mask of the same object (its pixels in the
+ * segmentation PNGs). Every other grouped region is counted as the shared rules count groups a
+ * format cannot carry.
+ */
+function reportLostGroups(
+  regions: InterchangeRegion[],
+  boxOf: Map<string | undefined, number>,
+  report: ReportBuilder,
+): void {
+  const withMask = new Set(regions.filter((r) => r.kind === 'mask').map((r) => groupKey(r)))
+  for (const region of regions) {
+    const key = groupKey(region)
+    if (key === undefined) continue
+    const kept =
+      (region.kind === 'mask' && boxOf.has(key)) || (region.kind === 'bbox' && withMask.has(key))
+    if (!kept)
+      report.lossy(region.kind, 'the format has no instance groups; parts export separately')
+  }
+}
+
 /** Object number (0-based) of each grouped box, by group and label, as the export numbers them. */
 function boxesByGroup(regions: InterchangeRegion[]): Map<string | undefined, number> {
   const grouped = new Set<string>()
@@ -156,10 +178,6 @@ function boxesByGroup(regions: InterchangeRegion[]): Map<string | undefined, num
 function instanceOf(region: InterchangeRegion, item: InterchangeItem, report: ReportBuilder) {
   if (region.kind === 'mask') return fittingMask(region.geometry, item, report)
   if (region.kind !== 'polygon' || !item.width || !item.height) return undefined
-  report.lossy(
-    'polygon',
-    'drawn into the segmentation PNGs as pixels too: imported back as its box and a mask',
-  )
   return rasterizePolygon(region.geometry, item.width, item.height)
 }
 
@@ -184,7 +202,15 @@ function instancePng(
   return writeIndexPng(image)
 }
 
-function regionBounds(region: InterchangeRegion, report: ReportBuilder): BboxGeometry | undefined {
+/** What a polygon or mask becomes with segmentation PNGs written: one object, two regions back. */
+const SEGMENTED =
+  'written as its box, its pixels in the segmentation PNGs: imported back as a box and a mask'
+
+function regionBounds(
+  region: InterchangeRegion,
+  report: ReportBuilder,
+  segmentation: boolean,
+): BboxGeometry | undefined {
   switch (region.kind) {
     case 'bbox':
       return region.geometry
@@ -192,13 +218,13 @@ function regionBounds(region: InterchangeRegion, report: ReportBuilder): BboxGeo
       report.lossy('rbox', 'VOC has no rotation: written as the axis-aligned bounds')
       return rboxBounds(region.geometry)
     case 'polygon':
-      report.lossy('polygon', 'written as its bounding box')
+      report.lossy('polygon', segmentation ? SEGMENTED : 'written as its bounding box')
       return boundsOfPoints(outerRings(region.geometry).flat())
     case 'polyline':
       report.lossy('polyline', 'written as its bounding box')
       return boundsOfPoints(region.geometry.points)
     case 'mask':
-      report.lossy('mask', 'written as its bounding box')
+      report.lossy('mask', segmentation ? SEGMENTED : 'written as its bounding box')
       return rleBbox(region.geometry)
     case 'point':
     case 'keypoints':

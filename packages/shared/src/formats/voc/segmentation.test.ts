@@ -3,6 +3,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { decode, encode } from 'fast-png'
 import { describe, expect, it } from 'vitest'
+import { exportDataset } from '../index.ts'
 import {
   rasterizePolygon,
   rleArea,
@@ -210,6 +211,20 @@ describe('VOC segmentation export', () => {
     expect(back[1]!.geometry).toEqual(cat!.geometry)
     expect(back[3]!.geometry).toEqual(rasterizePolygon(dog.geometry, 6, 4))
     expect(back[5]!.geometry).toEqual(bird!.geometry)
+  })
+
+  it('counts as lost only the groups it cannot keep: a box with its mask is one object', () => {
+    const source = dataset()
+    const groupLoss = (d: InterchangeDataset) =>
+      exportDataset('voc', d, { segmentation: 'true' }).report.lossiness.filter((l) =>
+        /instance groups/.test(l.reason),
+      )
+    expect(groupLoss(source)).toEqual([])
+    const [item] = source.items
+    const grouped = item!.regions.map((r) => (r.kind === 'polygon' ? { ...r, group: 3 } : r))
+    expect(groupLoss({ ...source, items: [{ ...item!, regions: grouped }] })).toEqual([
+      expect.objectContaining({ kind: 'polygon', count: 1 }),
+    ])
   })
 
   it('writes segmentation by default only when the dataset holds a mask', () => {

@@ -531,6 +531,25 @@ describe('photos whose EXIF orientation turns them', () => {
     }
   })
 
+  it('says regions of a file that gives another size are kept unscaled', async () => {
+    const bytes = new Uint8Array(await readFile(photo))
+    const projectId = await newProject('EXIF other size')
+    const files = new Map([
+      ['annotations.json', new TextEncoder().encode(cocoOf(20, 50, [4, 10, 8, 20]))],
+      ['photo.jpg', bytes],
+    ])
+    const res = await importBody(projectId, 'format=coco', zipFileSet(files), 'application/zip')
+    const body = await res.json()
+    expect(body.warnings).toContainEqual(
+      expect.objectContaining({
+        message: expect.stringMatching(
+          /the file says 20x50, the image is displayed at 40x100; .*not scaled/,
+        ),
+      }),
+    )
+    expect(await exportedBox(projectId)).toEqual([[4, 10, 8, 20]])
+  })
+
   it('leaves boxes written against the displayed size as they are', async () => {
     const bytes = new Uint8Array(await readFile(photo))
     const projectId = await newProject('EXIF displayed')

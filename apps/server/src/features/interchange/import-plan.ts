@@ -300,7 +300,7 @@ function matchItems(
     ) {
       warnings.push({
         code: 'other',
-        message: `${item.path}: the file says ${item.width}x${item.height}, the image is displayed at ${asset.width}x${asset.height}`,
+        message: `${item.path}: the file says ${item.width}x${item.height}, the image is displayed at ${asset.width}x${asset.height}; its regions were kept in pixels as the file gives them, not scaled (what reaches past the image is clipped)`,
         file: item.path,
       })
     }

@@ -239,8 +239,10 @@ export async function planImport(
   await yieldToLoop()
   return {
     layer: options.layer,
-    // When the file's images are none of the project's, nothing is imported, labels neither.
-    labels: items.length > 0 && slots.length === 0 ? [] : labels,
+    // When the file's images are none of the project's, or every region it has was left out,
+    // nothing is imported, labels neither.
+    labels:
+      (items.length > 0 && slots.length === 0) || (annotated && !writesAny(slots)) ? [] : labels,
     newImages,
     slots,
     meta: result.dataset.meta ?? {},
@@ -346,6 +348,11 @@ function matchItems(
     })
   }
   return [...slots.values()].filter((slot) => !ambiguous.has(slot.asset.id))
+}
+
+/** Whether any matched image gets a region or a tag. */
+function writesAny(slots: AssetSlot[]): boolean {
+  return slots.some((slot) => slot.regions.length > 0 || slot.tags.length > 0)
 }
 
 /**

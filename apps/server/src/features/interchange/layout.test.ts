@@ -482,6 +482,26 @@ describe('imports that would do nothing', () => {
     expect(body.imported).toMatchObject({ images: 1, assets: 1, regions: 0 })
   })
 
+  it('creates no labels when every region is left out', async () => {
+    const projectId = await newProject('All outside')
+    const far = {
+      images: [{ id: 1, file_name: 'a.jpg', width: 100, height: 50 }],
+      categories: [{ id: 1, name: 'far' }],
+      annotations: [{ id: 1, image_id: 1, category_id: 1, bbox: [1e9, 1e9, 5, 5] }],
+    }
+    const body = await importZip(
+      projectId,
+      'coco',
+      new Map([
+        ['annotations.json', enc(JSON.stringify(far))],
+        ['a.jpg', jpeg],
+      ]),
+    )
+    expect(body.imported).toMatchObject({ regions: 0, labels: 0 })
+    const project = await (await t.request(`/api/projects/${projectId}`, { cookie: lead })).json()
+    expect(project.labels).toEqual([])
+  })
+
   it('creates no labels when none of the images is in the project, and counts the rest of a long list', async () => {
     const projectId = await newProject('No images')
     const res = await t.request(`/api/projects/${projectId}/import?format=coco`, {

@@ -80,6 +80,29 @@ describe('unzipToFileSet', () => {
 })
 
 describe('zipFileSet', PROPERTY_OPTIONS, () => {
+  it('stores images and small files, and deflates larger text', () => {
+    const small = new TextEncoder().encode('0 0.5 0.5 0.1 0.1\n'.repeat(100))
+    const large = new TextEncoder().encode('0 0.5 0.5 0.1 0.1\n'.repeat(1000))
+    const methods = (zip: Uint8Array) => {
+      // The compression method of each local file header: 0 stored, 8 deflated.
+      const view = new DataView(zip.buffer, zip.byteOffset, zip.byteLength)
+      const found: number[] = []
+      for (let i = 0; i + 30 <= zip.length; i++) {
+        if (view.getUint32(i, true) === 0x04034b50) found.push(view.getUint16(i + 8, true))
+      }
+      return found
+    }
+    const zip = zipFileSet(
+      new Map([
+        ['labels/a.txt', small],
+        ['labels/b.txt', large],
+        ['images/c.jpg', large],
+      ]),
+    )
+    expect(methods(zip)).toEqual([0, 8, 0])
+    expect(unzipToFileSet(zip).get('labels/b.txt')).toEqual(large)
+  })
+
   it('packs a FileSet that unpacks to the same files', () => {
     const path = fc
       .array(fc.constantFrom('a', 'b', 'img', 'é', 'x y'), { minLength: 1, maxLength: 3 })

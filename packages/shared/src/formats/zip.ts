@@ -159,11 +159,20 @@ function utf8Unflagged(name: string): string {
 /** Already-compressed formats gain nothing from deflate; storing them saves time. */
 const STORED_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.gif', '.webp', '.zip', '.avif'])
 
-/** Packs a FileSet into a zip; paths are written as given, images stored without deflate. */
+/**
+ * Files smaller than this are stored, not deflated. A YOLO export is thousands of label files
+ * of a few hundred bytes: deflating them took ten times as long as storing them (about half a
+ * second of a 100,000-region export, on the thread live edits share) to save under 3 MB.
+ */
+const STORED_BELOW_BYTES = 4096
+
+/** Packs a FileSet into a zip; paths are written as given, images and small files stored. */
 export function zipFileSet(files: FileSet): Uint8Array {
   const zippable: Zippable = {}
   for (const [path, bytes] of files) {
-    const level = STORED_EXTENSIONS.has(extName(path).toLowerCase()) ? 0 : 6
+    const stored =
+      bytes.byteLength < STORED_BELOW_BYTES || STORED_EXTENSIONS.has(extName(path).toLowerCase())
+    const level = stored ? 0 : 6
     zippable[path] = [bytes, { level }]
   }
   return zipSync(zippable)

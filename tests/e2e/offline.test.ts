@@ -88,6 +88,20 @@ describe('editing through a server restart', () => {
     await expect.poll(status, { timeout: 15_000 }).toBe('offline')
     await drawBox(300)
     expect(await page.evaluate(() => window.__concord?.readRegions().length)).toBe(before + 1)
+    // The box is in the browser's store once its write has committed: a read of the same store
+    // waits for it. (A person takes longer to answer the dialog below than the write takes; the
+    // test answers at once, so it waits here instead.)
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const db = window.__concord?.session.local.db
+          if (!db) return reject(new Error('no local store'))
+          const tx = db.transaction(['updates'], 'readonly')
+          tx.objectStore('updates').count()
+          tx.oncomplete = () => resolve()
+          tx.onerror = () => reject(tx.error)
+        }),
+    )
 
     // Leaving with unsaved edits asks first; the test says yes, and the reload then fails
     // because nothing serves the page.
@@ -104,7 +118,7 @@ describe('editing through a server restart', () => {
     await page.waitForFunction(
       (n) => (window.__concord?.readRegions().length ?? 0) === n,
       before + 1,
-      { timeout: 15_000 },
+      { timeout: 30_000 },
     )
     await expect.poll(status, { timeout: 30_000 }).toBe('saved')
 

@@ -127,13 +127,19 @@ export class NameAllocator {
 
   /** Returns `wanted` if free, else the first free `<stem>_<n><ext>`, and reserves it. */
   allocate(wanted: string): string {
-    let name = wanted
-    const stem = stripExt(wanted)
-    const ext = extName(wanted)
-    for (let n = 2; this.has(name); n++) name = `${stem}_${n}${ext}`
+    const name = freeName(wanted, (candidate) => this.has(candidate))
     this.reserve(name)
     return name
   }
+}
+
+/** `wanted`, or the first of `<stem>_2<ext>`, `<stem>_3<ext>`... that `taken` says is free. */
+export function freeName(wanted: string, taken: (name: string) => boolean): string {
+  const stem = stripExt(wanted)
+  const ext = extName(wanted)
+  let name = wanted
+  for (let n = 2; taken(name); n++) name = `${stem}_${n}${ext}`
+  return name
 }
 
 /**

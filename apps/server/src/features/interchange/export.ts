@@ -239,8 +239,7 @@ async function addImages(
     if (!bytes) throw new AppError('internal', `The bytes of ${asset.fileName} are missing`)
     // Formats with an image layout of their own (YOLO's images/<split>/) say where each goes;
     // elsewhere an image sits in its subset's folder, as COCO's train2017/ does.
-    const named =
-      placed?.get(item.key) ?? (item.subset ? `${item.subset}/${item.path}` : item.path)
+    const named = placed?.get(item.key) ?? (item.subset ? `${item.subset}/${item.path}` : item.path)
     // An item named without an extension (a CVAT video frame, `frame_000010`) keeps its image's,
     // so that the file is seen as an image and found again by its name without one.
     const target =

@@ -21,16 +21,6 @@ export function holdsBytes(
   return image !== undefined && Buffer.compare(image.bytes, bytes) === 0
 }
 
-/** `name`, or `<stem>_2<ext>`, `<stem>_3<ext>`... whichever is not taken. */
-export function freeName(name: string, taken: (name: string) => boolean): string {
-  const dot = name.lastIndexOf('.')
-  const [stem, ext] =
-    dot > name.lastIndexOf('/') ? [name.slice(0, dot), name.slice(dot)] : [name, '']
-  let candidate = name
-  for (let n = 2; taken(candidate); n++) candidate = `${stem}_${n}${ext}`
-  return candidate
-}
-
 /**
  * Where each image of an export zip came from, by its path in the zip: the project file name
  * the export recorded under `images` in its report, so that images of the same bytes go back

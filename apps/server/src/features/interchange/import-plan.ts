@@ -16,12 +16,12 @@ import { createAssetMatcher, type AssetMatcher } from './asset-matcher.ts'
 import { fitRegionToImage } from '@concord/shared/formats/fit'
 import { orientRegion } from '@concord/shared/formats/orient'
 import type { Orientation } from '@concord/shared/geometry/index'
-import { baseName, isImagePath, normalizePath } from '@concord/shared/formats/paths'
+import { baseName, freeName, isImagePath, normalizePath } from '@concord/shared/formats/paths'
 import { AppError, type ErrorDetails } from '../../lib/errors.ts'
 import { listAssetRows, type AssetRow } from '../assets/queries.ts'
 import { listLabels } from '../projects/queries.ts'
 import { checkCancelled, type RunControl } from './control.ts'
-import { freeName, holdsBytes, imageSources, storedFrameOrientations } from './image-identity.ts'
+import { holdsBytes, imageSources, storedFrameOrientations } from './image-identity.ts'
 import {
   imageEntries,
   isPending,

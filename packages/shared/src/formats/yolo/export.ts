@@ -1,7 +1,5 @@
 import { stringify as stringifyYaml } from 'yaml'
 import type { BboxGeometry } from '../../domain/region.ts'
-import { boundsOfPoints, outerRings, rleBbox } from '../../geometry/index.ts'
-import { declaredBox } from '../common/declared-box.ts'
 import { encodeText } from '../common/json.ts'
 import { ReportBuilder } from '../common/report.ts'
 import type {
@@ -17,7 +15,7 @@ import type { YoloManifest } from './manifest.ts'
 import { chooseOption } from '../common/options.ts'
 import { deriveFlipIndex, keypointNamesByClass } from './keypoint-names.ts'
 import { keypointCount } from './pose.ts'
-import { regionValues, type LineContext } from './region-values.ts'
+import { outlineBox, regionValues, type LineContext } from './region-values.ts'
 
 export type YoloExportOptions = {
   /**
@@ -300,11 +298,8 @@ function boxesOfKeypoints(regions: InterchangeRegion[]) {
       continue
     }
     const outline = object.find((other) => other.kind === 'polygon' || other.kind === 'mask')
-    if (outline?.kind === 'polygon') {
-      boxes.set(region, declaredBox(outline, boundsOfPoints(outerRings(outline.geometry).flat())))
-    } else if (outline?.kind === 'mask') {
-      boxes.set(region, declaredBox(outline, rleBbox(outline.geometry)))
-    }
+    if (outline?.kind === 'polygon' || outline?.kind === 'mask')
+      boxes.set(region, outlineBox(outline))
   }
   return { boxes, consumed }
 }

@@ -61,7 +61,7 @@ export function regionValues(region: InterchangeRegion, ctx: LineContext): strin
       const polygon = region.geometry
       if (task !== 'segment') {
         report.lossy('polygon', `written as its bounding box in a ${task} file`)
-        return box(declaredBox(region, boundsOfPoints(outerRings(polygon).flat())), ctx)
+        return box(outlineBox(region), ctx)
       }
       if (polygon.holes?.length) report.lossy('polygon', 'holes dropped')
       if (polygon.parts?.length) report.lossy('polygon', 'parts written as separate objects')
@@ -77,12 +77,26 @@ export function regionValues(region: InterchangeRegion, ctx: LineContext): strin
     case 'mask':
       if (task === 'segment') return maskRings(region.geometry, ctx)
       report.lossy('mask', 'written as its bounding box')
-      return box(declaredBox(region, rleBbox(region.geometry)), ctx)
+      return box(outlineBox(region), ctx)
     case 'point':
     case 'keypoints':
       report.lossy(region.kind, `YOLO ${task} files carry no points; not written`)
       return []
   }
+}
+
+/**
+ * The box of a polygon or mask: the one its source file declared while it still fits (COCO's
+ * `bbox`), else the outline's bounds.
+ */
+export function outlineBox(
+  region: Extract<InterchangeRegion, { kind: 'polygon' | 'mask' }>,
+): BboxGeometry {
+  const bounds =
+    region.kind === 'polygon'
+      ? boundsOfPoints(outerRings(region.geometry).flat())
+      : rleBbox(region.geometry)
+  return declaredBox(region, bounds)
 }
 
 /** A box clipped to the image: `xc yc w h` for detect, its 4 corners for the other tasks. */
